@@ -1,0 +1,137 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using Confluent.Kafka;
+
+namespace ReliableKafka.Configuration;
+
+/// <summary>
+/// librdkafka property names: the ones Confluent.Kafka knows, their aliases, and which hold secrets.
+/// </summary>
+internal static class KafkaProperties
+{
+    public const string BootstrapServers = "bootstrap.servers";
+    public const string Acks = "acks";
+    public const string EnableIdempotence = "enable.idempotence";
+    public const string MaxInFlight = "max.in.flight";
+    public const string Retries = "message.send.max.retries";
+    public const string DeliveryTimeout = "message.timeout.ms";
+    public const string Linger = "linger.ms";
+    public const string RequestTimeout = "request.timeout.ms";
+    public const string TransactionalId = "transactional.id";
+    public const string StatisticsInterval = "statistics.interval.ms";
+
+    /// <summary>Alias → the name Confluent.Kafka's config classes use.</summary>
+    private static readonly FrozenDictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["metadata.broker.list"] = BootstrapServers,
+        ["request.required.acks"] = Acks,
+        ["max.in.flight.requests.per.connection"] = MaxInFlight,
+        ["retries"] = Retries,
+        ["delivery.timeout.ms"] = DeliveryTimeout,
+        ["queue.buffering.max.ms"] = Linger,
+        ["compression.codec"] = "compression.type",
+        ["sasl.mechanisms"] = "sasl.mechanism",
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How a canonical name is shown to people: the name the Kafka documentation uses.</summary>
+    private static readonly FrozenDictionary<string, string> DisplayNames = new Dictionary<string, string>
+    {
+        [MaxInFlight] = "max.in.flight.requests.per.connection",
+        [Retries] = "retries",
+        [DeliveryTimeout] = "delivery.timeout.ms",
+    }.ToFrozenDictionary();
+
+    /// <summary>Properties librdkafka accepts that Confluent.Kafka's typed config classes do not expose.</summary>
+    private static readonly string[] ExtraKnown =
+    [
+        "test.mock.num.brokers", "test.mock.broker.rtt", "socket.blocking.max.ms", "queue.buffering.max.ms",
+        "delivery.report.only.error", "dr_msg_cb", "produce.offset.report", "msg_order_cmp", "opaque",
+        "interceptors", "resolve_cb", "connect_cb", "closesocket_cb", "open_cb", "ssl.engine.callback_data",
+        "sticky.partitioning.linger.ms", "retries", "delivery.timeout.ms", "metadata.broker.list",
+        "request.required.acks", "max.in.flight.requests.per.connection", "compression.codec", "sasl.mechanisms",
+        "dotnet.producer.block.if.queue.full",
+    ];
+
+    private static readonly string[] SecretMarkers = ["password", "secret", "key.pem", "private.key", "keytab", "sasl.oauthbearer.config", "jaas"];
+
+    /// <summary>Every property name this library accepts (lower case, canonical and alias forms).</summary>
+    public static readonly FrozenSet<string> Known = BuildKnown();
+
+    /// <summary>Canonical names only, for "did you mean" suggestions.</summary>
+    public static readonly string[] SuggestionCandidates = [.. Known.Order(StringComparer.Ordinal)];
+
+    /// <summary>Returns the name Confluent.Kafka uses for <paramref name="key"/> (aliases resolved, lower case).</summary>
+    public static string Canonical(string key)
+    {
+        var trimmed = key.Trim();
+        return Aliases.TryGetValue(trimmed, out var canonical) ? canonical : trimmed.ToLowerInvariant();
+    }
+
+    /// <summary>The name shown in messages for a canonical property name.</summary>
+    public static string Display(string canonicalKey) => DisplayNames.GetValueOrDefault(canonicalKey, canonicalKey);
+
+    /// <summary>True when the property's value must never be printed (passwords, secrets, private keys).</summary>
+    public static bool IsSecret(string key)
+    {
+        foreach (var marker in SecretMarkers)
+        {
+            if (key.Contains(marker, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="key"/> is a librdkafka or Confluent.Kafka property.</summary>
+    public static bool IsKnown(string key) => Known.Contains(key.Trim().ToLowerInvariant());
+
+    private static FrozenSet<string> BuildKnown()
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var config in new ClientConfig[] { new ProducerConfig(), new ConsumerConfig(), new AdminClientConfig() })
+        {
+            foreach (var property in config.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                if (!property.CanWrite || property.GetIndexParameters().Length > 0)
+                {
+                    continue;
+                }
+
+                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                object? sample = type == typeof(string) ? "x"
+                    : type == typeof(bool) ? true
+                    : type == typeof(int) ? 1
+                    : type == typeof(double) ? 1.0
+                    : type.IsEnum ? Enum.GetValues(type).GetValue(0)
+                    : null;
+                if (sample is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    property.SetValue(config, sample);
+                }
+                catch (TargetInvocationException)
+                {
+                    // A property whose setter validates its input; its key is still recorded below if it was set.
+                }
+            }
+
+            foreach (var pair in config)
+            {
+                keys.Add(pair.Key);
+            }
+        }
+
+        foreach (var extra in ExtraKnown)
+        {
+            keys.Add(extra);
+        }
+
+        return keys.ToFrozenSet(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,317 @@
+using System.Globalization;
+
+namespace ReliableKafka.Configuration;
+
+/// <summary>
+/// Checks a producer configuration (librdkafka property names and values) against the rule set
+/// <see cref="RuleIds"/>. Used when a producer is built, at host start-up, and by <c>rk lint</c>.
+/// </summary>
+public static class ProducerConfigValidator
+{
+    // librdkafka's defaults, used when a property is not set.
+    private const long DefaultDeliveryTimeoutMs = 300_000;
+    private const long DefaultLingerMs = 5;
+    private const long DefaultRequestTimeoutMs = 30_000;
+    private const long DefaultRetries = int.MaxValue;
+    private const long DefaultMaxInFlight = 1_000_000;
+    private const long MinimumRecommendedDeliveryTimeoutMs = 30_000;
+
+    private static readonly string[] IntegerProperties =
+    [
+        KafkaProperties.MaxInFlight, KafkaProperties.Retries, KafkaProperties.DeliveryTimeout, KafkaProperties.Linger,
+        KafkaProperties.RequestTimeout, "retry.backoff.ms", "batch.size", "batch.num.messages", "message.max.bytes",
+        "queue.buffering.max.messages", "queue.buffering.max.kbytes", KafkaProperties.StatisticsInterval,
+    ];
+
+    /// <summary>
+    /// Validates <paramref name="settings"/> as the complete configuration of a producer.
+    /// </summary>
+    /// <param name="settings">Property names (librdkafka names or their aliases) and values.</param>
+    /// <param name="profile">The profile the producer claims, or null for a configuration without one (lint).</param>
+    /// <returns>Every finding, errors first. Messages never contain the value of a secret.</returns>
+    public static IReadOnlyList<ConfigFinding> Validate(IEnumerable<KeyValuePair<string, string?>> settings, ReliabilityProfile? profile)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var findings = new List<ConfigFinding>();
+        var values = new Dictionary<string, (string Original, string? Value)>(StringComparer.Ordinal);
+        foreach (var (key, value) in settings)
+        {
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                continue;
+            }
+
+            if (!KafkaProperties.IsKnown(key))
+            {
+                var suggestion = Suggest(key);
+                findings.Add(new ConfigFinding(
+                    RuleIds.UnknownProperty,
+                    FindingSeverity.Error,
+                    key,
+                    suggestion is null
+                        ? $"'{key}' is not a producer property librdkafka knows."
+                        : $"'{key}' is not a producer property librdkafka knows; did you mean '{suggestion}'?",
+                    suggestion is null
+                        ? "Remove it, or correct its name (see librdkafka's CONFIGURATION.md)."
+                        : $"Rename it to '{suggestion}'."));
+                continue;
+            }
+
+            values[KafkaProperties.Canonical(key)] = (key.Trim(), value?.Trim());
+        }
+
+        var context = new Context(values, findings);
+        CheckBootstrap(context);
+        foreach (var integer in IntegerProperties)
+        {
+            _ = context.Integer(integer);
+        }
+
+        var acks = context.Acks();
+        var idempotence = context.Boolean(KafkaProperties.EnableIdempotence);
+        var maxInFlight = context.Integer(KafkaProperties.MaxInFlight);
+        var retries = context.Integer(KafkaProperties.Retries);
+
+        if (idempotence == true)
+        {
+            if (acks is { } a && a != AcksAll)
+            {
+                findings.Add(new ConfigFinding(
+                    RuleIds.IdempotenceRequiresAcksAll, FindingSeverity.Error, context.Name(KafkaProperties.Acks),
+                    $"enable.idempotence=true requires acks=all, but acks is {a}.",
+                    "Set acks=all (or remove it: librdkafka then uses all)."));
+            }
+
+            if (maxInFlight is > 5)
+            {
+                findings.Add(new ConfigFinding(
+                    RuleIds.IdempotenceRequiresMaxInFlight5, FindingSeverity.Error, context.Name(KafkaProperties.MaxInFlight),
+                    $"enable.idempotence=true requires {context.Name(KafkaProperties.MaxInFlight)} <= 5, but it is {maxInFlight}.",
+                    $"Set {context.Name(KafkaProperties.MaxInFlight)} to 5 (the broker keeps order and removes duplicates for up to 5 requests in flight)."));
+            }
+
+            if (retries is 0)
+            {
+                findings.Add(new ConfigFinding(
+                    RuleIds.IdempotenceRequiresRetries, FindingSeverity.Error, context.Name(KafkaProperties.Retries),
+                    $"enable.idempotence=true requires {context.Name(KafkaProperties.Retries)} > 0, but it is 0.",
+                    $"Remove {context.Name(KafkaProperties.Retries)} (the default retries until delivery.timeout.ms) or set it to 2147483647."));
+            }
+        }
+
+        CheckTimeouts(context, profile);
+
+        if (profile == ReliabilityProfile.Critical)
+        {
+            if (acks is 0 or 1)
+            {
+                findings.Add(new ConfigFinding(
+                    RuleIds.CriticalRequiresAcksAll, FindingSeverity.Error, context.Name(KafkaProperties.Acks),
+                    $"acks={acks} under the Critical profile: an acknowledged event is lost when the leader fails before its followers copy it.",
+                    "Set acks=all, or publish these events with the Analytics (acks=1) or Metrics (acks=0) profile."));
+            }
+
+            if (idempotence == false)
+            {
+                findings.Add(new ConfigFinding(
+                    RuleIds.CriticalRequiresIdempotence, FindingSeverity.Error, context.Name(KafkaProperties.EnableIdempotence),
+                    "enable.idempotence=false under the Critical profile: a retry after a lost acknowledgement writes the event twice, and retries can reorder it.",
+                    "Set enable.idempotence=true (or remove it: the Critical profile turns it on)."));
+            }
+        }
+
+        var reorders = idempotence != true
+            && (acks ?? AcksAll) != 0
+            && (retries ?? DefaultRetries) > 0
+            && (maxInFlight ?? DefaultMaxInFlight) > 1;
+        if (reorders)
+        {
+            findings.Add(new ConfigFinding(
+                RuleIds.ReorderingRisk,
+                profile is ReliabilityProfile.Analytics or ReliabilityProfile.Metrics ? FindingSeverity.Info : FindingSeverity.Warning,
+                context.Name(KafkaProperties.MaxInFlight),
+                $"Retries without idempotence and {context.Name(KafkaProperties.MaxInFlight)}={maxInFlight ?? DefaultMaxInFlight} can reorder events: a retried batch can land after a later one, and a lost acknowledgement duplicates it.",
+                $"Set enable.idempotence=true (keeps order with up to 5 in flight), or set {context.Name(KafkaProperties.MaxInFlight)}=1."));
+        }
+
+        findings.Sort(static (x, y) => y.Severity != x.Severity
+            ? y.Severity.CompareTo(x.Severity)
+            : string.CompareOrdinal(x.RuleId, y.RuleId));
+        return findings;
+    }
+
+    /// <summary>Validates and returns only the errors.</summary>
+    /// <param name="settings">Property names and values.</param>
+    /// <param name="profile">The claimed profile, if any.</param>
+    /// <returns>The findings of severity <see cref="FindingSeverity.Error"/>.</returns>
+    public static IReadOnlyList<ConfigFinding> Errors(IEnumerable<KeyValuePair<string, string?>> settings, ReliabilityProfile? profile) =>
+        [.. Validate(settings, profile).Where(static f => f.Severity == FindingSeverity.Error)];
+
+    private const int AcksAll = -1;
+
+    private static void CheckBootstrap(Context context)
+    {
+        var bootstrap = context.Raw(KafkaProperties.BootstrapServers);
+        if (string.IsNullOrWhiteSpace(bootstrap))
+        {
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.MissingBootstrapServers, FindingSeverity.Error, KafkaProperties.BootstrapServers,
+                "bootstrap.servers is missing: the producer has no broker to connect to.",
+                "Set bootstrap.servers to a comma-separated list of host:port, for example 'kafka-1:9092,kafka-2:9092,kafka-3:9092'."));
+        }
+    }
+
+    private static void CheckTimeouts(Context context, ReliabilityProfile? profile)
+    {
+        var delivery = context.Integer(KafkaProperties.DeliveryTimeout) ?? DefaultDeliveryTimeoutMs;
+        var linger = context.Integer(KafkaProperties.Linger) ?? DefaultLingerMs;
+        var request = context.Integer(KafkaProperties.RequestTimeout) ?? DefaultRequestTimeoutMs;
+        var deliveryName = context.Name(KafkaProperties.DeliveryTimeout);
+
+        // delivery timeout 0 means "infinite" in librdkafka.
+        if (delivery > 0 && delivery < linger + request)
+        {
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.DeliveryTimeoutBelowLingerPlusRequest, FindingSeverity.Error, deliveryName,
+                $"{deliveryName}={delivery} is below linger.ms + request.timeout.ms = {linger} + {request} = {linger + request}: a message can expire before its first request has had time to complete.",
+                $"Set {deliveryName} to at least {linger + request} (the Critical profile uses 120000)."));
+        }
+
+        if (delivery > 0 && delivery < MinimumRecommendedDeliveryTimeoutMs)
+        {
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.ShortDeliveryTimeout,
+                profile is ReliabilityProfile.Analytics or ReliabilityProfile.Metrics ? FindingSeverity.Info : FindingSeverity.Warning,
+                deliveryName,
+                $"{deliveryName}={delivery} is under 30 s: a leader election or a rolling restart takes longer, so messages fail during ordinary broker maintenance.",
+                $"Set {deliveryName} to 120000 (two minutes) or more, and handle the failures that remain."));
+        }
+    }
+
+    private static string? Suggest(string key)
+    {
+        var lowered = key.Trim().ToLowerInvariant();
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in KafkaProperties.SuggestionCandidates)
+        {
+            var distance = Levenshtein(lowered, candidate);
+            if (distance < bestDistance)
+            {
+                bestDistance = distance;
+                best = candidate;
+            }
+        }
+
+        var allowed = Math.Max(2, lowered.Length / 4);
+        return bestDistance <= allowed ? best : null;
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    private sealed class Context(Dictionary<string, (string Original, string? Value)> values, List<ConfigFinding> findings)
+    {
+        private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+
+        public List<ConfigFinding> Findings { get; } = findings;
+
+        public string? Raw(string canonical) => values.TryGetValue(canonical, out var entry) ? entry.Value : null;
+
+        /// <summary>The name the user wrote for this property, or its documented name.</summary>
+        public string Name(string canonical) => values.TryGetValue(canonical, out var entry) ? entry.Original : KafkaProperties.Display(canonical);
+
+        public long? Integer(string canonical)
+        {
+            var raw = Raw(canonical);
+            if (raw is null)
+            {
+                return null;
+            }
+
+            if (long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0)
+            {
+                return value;
+            }
+
+            Invalid(canonical, "a whole number of 0 or more");
+            return null;
+        }
+
+        public bool? Boolean(string canonical)
+        {
+            var raw = Raw(canonical);
+            switch (raw?.ToLowerInvariant())
+            {
+                case null:
+                    return null;
+                case "true" or "1":
+                    return true;
+                case "false" or "0":
+                    return false;
+                default:
+                    Invalid(canonical, "true or false");
+                    return null;
+            }
+        }
+
+        /// <summary>acks as a number: -1 for all.</summary>
+        public int? Acks()
+        {
+            var raw = Raw(KafkaProperties.Acks);
+            if (raw is null)
+            {
+                return null;
+            }
+
+            if (raw.Equals("all", StringComparison.OrdinalIgnoreCase) || raw == "-1")
+            {
+                return AcksAll;
+            }
+
+            if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0)
+            {
+                return value;
+            }
+
+            Invalid(KafkaProperties.Acks, "all, 1 or 0");
+            return null;
+        }
+
+        private void Invalid(string canonical, string expected)
+        {
+            if (!_reported.Add(canonical))
+            {
+                return;
+            }
+
+            var name = Name(canonical);
+            var shown = KafkaProperties.IsSecret(canonical) ? "(a value)" : $"'{Raw(canonical)}'";
+            Findings.Add(new ConfigFinding(
+                RuleIds.InvalidValue, FindingSeverity.Error, name,
+                $"{name} is {shown}, which is not valid: it must be {expected}.",
+                $"Set {name} to {expected}."));
+        }
+    }
+}
