@@ -106,6 +106,12 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
     public IReadOnlyDictionary<string, string> Configuration =>
         SecretRedactor.Masked(_config).ToDictionary(static p => p.Key, static p => p.Value, StringComparer.Ordinal);
 
+    /// <summary>The librdkafka client in use now (tests inject faults through it).</summary>
+    internal IProducer<byte[]?, byte[]?> CurrentClient => Volatile.Read(ref _current).Client;
+
+    /// <summary>1 for the first client instance, incremented by each replacement.</summary>
+    internal int InstanceNumber => Volatile.Read(ref _current).Number;
+
     /// <summary>Messages handed to the client that have no outcome yet.</summary>
     public int InFlight => Volatile.Read(ref _current).Pending.Count;
 

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ReliableKafka.DeadLetters;
+
+/// <summary>
+/// Reads dead letters back (from the dead-letter topic and from the local spill) and publishes them to their
+/// original topic with the Critical profile. A replay that fails is returned, not dead-lettered again: the dead
+/// letter stays where it is.
+/// </summary>
+public sealed class DeadLetterReplayer : IAsyncDisposable
+{
+    private readonly string _bootstrapServers;
+    private readonly IDictionary<string, string?> _settings;
+    private readonly DeadLetterOptions _deadLetters;
+    private readonly ILogger _logger;
+    private readonly LocalSpillStore _spill;
+    private readonly Lazy<ReliableProducer<byte[]?, byte[]?>> _producer;
+
+    /// <summary>Creates a replayer.</summary>
+    /// <param name="bootstrapServers">The brokers.</param>
+    /// <param name="deadLetters">The dead-letter topic and spill file to read.</param>
+    /// <param name="settings">Connection settings (security) shared with the producers; may be null.</param>
+    /// <param name="logger">Where logs go; none when null.</param>
+    public DeadLetterReplayer(string bootstrapServers, DeadLetterOptions deadLetters, IDictionary<string, string?>? settings = null, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        _bootstrapServers = bootstrapServers;
+        _deadLetters = deadLetters;
+        _settings = settings ?? new Dictionary<string, string?>();
+        _logger = logger ?? NullLogger.Instance;
+        _spill = new LocalSpillStore(deadLetters.SpillPath);
+        _producer = new Lazy<ReliableProducer<byte[]?, byte[]?>>(
+            () => new ReliableProducer<byte[]?, byte[]?>(
+                new ReliableProducerOptions
+                {
+                    Name = "dead-letter-replay",
+                    Profile = ReliabilityProfile.Critical,
+                    BootstrapServers = _bootstrapServers,
+                    Settings = new Dictionary<string, string?>(_settings, StringComparer.OrdinalIgnoreCase),
+                    DeadLetters = new DeadLetterOptions { Enabled = false },
+                },
+                _logger),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>
+    /// Reads every dead letter in the dead-letter topic, from the start of each partition to its end at the time of
+    /// the call. Reads without a consumer group, so it commits nothing.
+    /// </summary>
+    /// <param name="topic">The dead-letter topic; the configured one when null.</param>
+    /// <param name="timeout">How long to wait for the cluster. The default is 30 seconds.</param>
+    /// <returns>The dead letters, by partition and offset. Records without dead-letter headers are skipped.</returns>
+    /// <exception cref="KafkaException">The cluster could not be reached in time.</exception>
+    public IReadOnlyList<DeadLetter> ReadTopic(string? topic = null, TimeSpan? timeout = null)
+    {
+        topic ??= _deadLetters.Topic;
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        var config = new ConsumerConfig(Connection())
+        {
+            GroupId = "reliablekafka-dead-letter-reader",
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = true,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        };
+        using var admin = new AdminClientBuilder(new AdminClientConfig(Connection())).SetLogHandler((_, _) => { }).Build();
+        var metadata = admin.GetMetadata(topic, limit);
+        var topicMetadata = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
+        if (topicMetadata is null || topicMetadata.Error.Code == ErrorCode.UnknownTopicOrPart || topicMetadata.Partitions.Count == 0)
+        {
+            return [];
+        }
+
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
+        var ends = new Dictionary<int, long>();
+        var assignment = new List<TopicPartitionOffset>();
+        foreach (var partition in topicMetadata.Partitions)
+        {
+            var watermarks = consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition.PartitionId), limit);
+            if (watermarks.High.Value > watermarks.Low.Value)
+            {
+                ends[partition.PartitionId] = watermarks.High.Value;
+                assignment.Add(new TopicPartitionOffset(topic, partition.PartitionId, watermarks.Low));
+            }
+        }
+
+        var letters = new List<DeadLetter>();
+        if (assignment.Count == 0)
+        {
+            return letters;
+        }
+
+        consumer.Assign(assignment);
+        var deadline = DateTime.UtcNow + limit;
+        while (ends.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result is null)
+            {
+                continue;
+            }
+
+            var partition = result.Partition.Value;
+            if (!result.IsPartitionEOF
+                && DeadLetter.FromRecord(result.TopicPartitionOffset, result.Message.Key, result.Message.Value, result.Message.Headers) is { } letter)
+            {
+                letters.Add(letter);
+            }
+
+            if (ends.TryGetValue(partition, out var end) && (result.Offset.Value >= end - 1 || result.IsPartitionEOF))
+            {
+                ends.Remove(partition);
+            }
+        }
+
+        consumer.Close();
+        return [.. letters.OrderBy(static l => l.TopicPosition!.Partition.Value).ThenBy(static l => l.TopicPosition!.Offset.Value)];
+    }
+
+    /// <summary>Reads the dead letters kept in the local spill file.</summary>
+    /// <returns>The spilled dead letters, oldest first.</returns>
+    public IReadOnlyList<DeadLetter> ReadSpilled() => _spill.ReadAll();
+
+    /// <summary>
+    /// Publishes each dead letter's original key, value and headers to its original topic, with a
+    /// <see cref="DeadLetterHeaders.ReplayOf"/> header naming where it came from. A spilled letter that is
+    /// delivered is removed from the spill file.
+    /// </summary>
+    /// <param name="letters">The dead letters to replay.</param>
+    /// <param name="cancellationToken">Stops waiting; see <see cref="ReliableProducer{TKey, TValue}.PublishAsync"/>.</param>
+    /// <returns>One outcome per letter, in order.</returns>
+    public async Task<IReadOnlyList<DeliveryOutcome>> ReplayAsync(IEnumerable<DeadLetter> letters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(letters);
+        var outcomes = new List<DeliveryOutcome>();
+        foreach (var letter in letters)
+        {
+            var headers = new Headers();
+            foreach (var header in letter.Headers)
+            {
+                headers.Add(header.Key, header.GetValueBytes());
+            }
+
+            headers.Add(DeadLetterHeaders.ReplayOf, Encoding.UTF8.GetBytes(letter.Location));
+            headers.Add(DeadLetterHeaders.Attempts, DeadLetterHeaders.Int32(Math.Max(1, letter.Attempts)));
+            if (letter.EventId is { } eventId && !letter.Headers.Any(static h => h.Key == DeadLetterHeaders.ApplicationEventId))
+            {
+                headers.Add(DeadLetterHeaders.ApplicationEventId, Encoding.UTF8.GetBytes(eventId));
+            }
+
+            var outcome = await _producer.Value.PublishAsync(letter.OriginalTopic, letter.Key, letter.Value, headers, cancellationToken).ConfigureAwait(false);
+            if (outcome.IsDelivered && letter.SpillId is { } id)
+            {
+                _spill.Delete(id);
+            }
+
+            outcomes.Add(outcome);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Closes the replay producer and the spill file.</summary>
+    /// <returns>A task that completes when closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_producer.IsValueCreated)
+        {
+            await _producer.Value.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _spill.Dispose();
+    }
+
+    private Dictionary<string, string> Connection()
+    {
+        var connection = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["bootstrap.servers"] = _bootstrapServers,
+        };
+        foreach (var (key, value) in _settings)
+        {
+            var lowered = key.ToLower(CultureInfo.InvariantCulture);
+            if (value is not null && (lowered.StartsWith("security.", StringComparison.Ordinal) || lowered.StartsWith("sasl.", StringComparison.Ordinal)
+                || lowered.StartsWith("ssl.", StringComparison.Ordinal) || lowered.StartsWith("client.", StringComparison.Ordinal)
+                || lowered.StartsWith("socket.", StringComparison.Ordinal) || lowered.StartsWith("broker.", StringComparison.Ordinal)))
+            {
+                connection[lowered] = value;
+            }
+        }
+
+        return connection;
+    }
+}

@@ -1,0 +1,157 @@
+using ReliableKafka.Configuration;
+
+namespace ReliableKafka.Tests.Configuration;
+
+public sealed class ProducerConfigValidatorTests
+{
+    private static List<KeyValuePair<string, string?>> Settings(params (string Key, string? Value)[] pairs) =>
+        [.. pairs.Select(static p => new KeyValuePair<string, string?>(p.Key, p.Value))];
+
+    [Fact]
+    public void Lesson_wrong_example_idempotence_with_ten_in_flight_is_an_error_with_the_fix()
+    {
+        var findings = ProducerConfigValidator.Validate(
+            Settings(("bootstrap.servers", "kafka:9092"), ("enable.idempotence", "true"), ("max.in.flight.requests.per.connection", "10")),
+            profile: null);
+
+        var finding = Assert.Single(findings, static f => f.Severity == FindingSeverity.Error);
+        Assert.Equal("RK005", finding.RuleId);
+        Assert.Equal("max.in.flight.requests.per.connection", finding.Property);
+        Assert.Equal("enable.idempotence=true requires max.in.flight.requests.per.connection <= 5, but it is 10.", finding.Message);
+        Assert.Equal("Set max.in.flight.requests.per.connection to 5 (the broker keeps order and removes duplicates for up to 5 requests in flight).", finding.Fix);
+    }
+
+    [Fact]
+    public void Idempotence_with_acks_1_and_no_retries_reports_both()
+    {
+        var findings = ProducerConfigValidator.Errors(
+            Settings(("bootstrap.servers", "kafka:9092"), ("enable.idempotence", "true"), ("acks", "1"), ("retries", "0")),
+            profile: null);
+
+        Assert.Equal(["RK004", "RK006"], findings.Select(static f => f.RuleId));
+        Assert.Equal("enable.idempotence=true requires acks=all, but acks is 1.", findings[0].Message);
+        Assert.Equal("enable.idempotence=true requires retries > 0, but it is 0.", findings[1].Message);
+    }
+
+    [Fact]
+    public void Delivery_timeout_below_linger_plus_request_timeout_is_an_error()
+    {
+        var findings = ProducerConfigValidator.Validate(
+            Settings(("bootstrap.servers", "kafka:9092"), ("delivery.timeout.ms", "20000"), ("linger.ms", "100"), ("request.timeout.ms", "30000")),
+            ReliabilityProfile.Analytics);
+
+        var error = Assert.Single(findings, static f => f.RuleId == "RK007");
+        Assert.Equal(FindingSeverity.Error, error.Severity);
+        Assert.Equal(
+            "delivery.timeout.ms=20000 is below linger.ms + request.timeout.ms = 100 + 30000 = 30100: a message can expire before its first request has had time to complete.",
+            error.Message);
+        Assert.Equal("Set delivery.timeout.ms to at least 30100 (the Critical profile uses 120000).", error.Fix);
+    }
+
+    [Fact]
+    public void Short_delivery_timeout_is_a_warning_for_critical_and_info_for_analytics()
+    {
+        var settings = Settings(("bootstrap.servers", "kafka:9092"), ("message.timeout.ms", "10000"), ("request.timeout.ms", "5000"));
+
+        var critical = Assert.Single(ProducerConfigValidator.Validate(settings, ReliabilityProfile.Critical), static f => f.RuleId == "RK011");
+        var analytics = Assert.Single(ProducerConfigValidator.Validate(settings, ReliabilityProfile.Analytics), static f => f.RuleId == "RK011");
+
+        Assert.Equal(FindingSeverity.Warning, critical.Severity);
+        Assert.Equal(FindingSeverity.Info, analytics.Severity);
+        Assert.StartsWith("message.timeout.ms=10000 is under 30 s", critical.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Acks_1_and_no_idempotence_under_critical_are_errors()
+    {
+        var findings = ProducerConfigValidator.Errors(
+            Settings(("bootstrap.servers", "kafka:9092"), ("acks", "1"), ("enable.idempotence", "false")),
+            ReliabilityProfile.Critical);
+
+        Assert.Equal(["RK008", "RK009"], findings.Select(static f => f.RuleId));
+        Assert.Equal(
+            "acks=1 under the Critical profile: an acknowledged event is lost when the leader fails before its followers copy it.",
+            findings[0].Message);
+    }
+
+    [Fact]
+    public void Retries_without_idempotence_and_many_in_flight_warn_about_reordering()
+    {
+        var findings = ProducerConfigValidator.Validate(
+            Settings(("bootstrap.servers", "kafka:9092"), ("acks", "all"), ("max.in.flight", "5")),
+            profile: null);
+
+        var reorder = Assert.Single(findings, static f => f.RuleId == "RK010");
+        Assert.Equal(FindingSeverity.Warning, reorder.Severity);
+        Assert.Contains("can reorder events", reorder.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(findings, static f => f.Severity == FindingSeverity.Error);
+
+        var single = ProducerConfigValidator.Validate(
+            Settings(("bootstrap.servers", "kafka:9092"), ("acks", "all"), ("max.in.flight", "1")), profile: null);
+        Assert.DoesNotContain(single, static f => f.RuleId == "RK010");
+    }
+
+    [Fact]
+    public void Unknown_property_suggests_the_closest_name()
+    {
+        var findings = ProducerConfigValidator.Errors(
+            Settings(("bootstrap.servers", "kafka:9092"), ("enable.idempotency", "true"), ("lingr.ms", "5"), ("completely.made.up.thing", "1")),
+            profile: null);
+
+        Assert.Equal(3, findings.Count);
+        Assert.All(findings, static f => Assert.Equal("RK002", f.RuleId));
+        Assert.Contains(findings, static f => f.Message == "'enable.idempotency' is not a producer property librdkafka knows; did you mean 'enable.idempotence'?");
+        Assert.Contains(findings, static f => f.Message == "'lingr.ms' is not a producer property librdkafka knows; did you mean 'linger.ms'?");
+        Assert.Contains(findings, static f => f.Message == "'completely.made.up.thing' is not a producer property librdkafka knows.");
+    }
+
+    [Fact]
+    public void Missing_bootstrap_servers_is_an_error()
+    {
+        var finding = Assert.Single(ProducerConfigValidator.Errors(Settings(("acks", "all")), profile: null));
+
+        Assert.Equal("RK001", finding.RuleId);
+        Assert.Equal("bootstrap.servers is missing: the producer has no broker to connect to.", finding.Message);
+    }
+
+    [Fact]
+    public void Invalid_values_are_reported_once_each()
+    {
+        var findings = ProducerConfigValidator.Errors(
+            Settings(("bootstrap.servers", "kafka:9092"), ("linger.ms", "soon"), ("acks", "most"), ("enable.idempotence", "yes")),
+            profile: null);
+
+        Assert.All(findings, static f => Assert.Equal("RK003", f.RuleId));
+        Assert.Equal(3, findings.Count);
+        Assert.Contains(findings, static f => f.Message == "linger.ms is 'soon', which is not valid: it must be a whole number of 0 or more.");
+        Assert.Contains(findings, static f => f.Message == "acks is 'most', which is not valid: it must be all, 1 or 0.");
+    }
+
+    [Fact]
+    public void Secrets_never_appear_in_findings()
+    {
+        const string Secret = "hunter2-very-secret";
+        var findings = ProducerConfigValidator.Validate(
+            Settings(
+                ("bootstrap.servers", "kafka:9092"),
+                ("sasl.password", Secret),
+                ("sasl.pasword", Secret),
+                ("ssl.key.password", Secret),
+                ("sasl.oauthbearer.client.secret", Secret),
+                ("acks", "0")),
+            ReliabilityProfile.Critical);
+
+        Assert.Contains(findings, static f => f.RuleId == "RK002" && f.Message.Contains("did you mean 'sasl.password'", StringComparison.Ordinal));
+        Assert.All(findings, static f => Assert.DoesNotContain(Secret, f.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Critical_profile_defaults_pass_every_rule()
+    {
+        var defaults = ReliabilityProfiles.GetDefaults(ReliabilityProfile.Critical)
+            .Select(static p => new KeyValuePair<string, string?>(p.Key, p.Value))
+            .Append(new("bootstrap.servers", "kafka:9092"));
+
+        Assert.Empty(ProducerConfigValidator.Validate(defaults, ReliabilityProfile.Critical));
+    }
+}

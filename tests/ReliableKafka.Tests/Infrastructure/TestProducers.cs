@@ -1,0 +1,59 @@
+using Confluent.Kafka;
+
+namespace ReliableKafka.Tests.Infrastructure;
+
+/// <summary>Builds producers and consumers against a <see cref="MockKafkaCluster"/> for tests.</summary>
+internal static class TestProducers
+{
+    /// <summary>A temporary spill file path that is deleted with the returned scope.</summary>
+    public static string TempSpillPath() => Path.Combine(Path.GetTempPath(), $"rk-spill-{Guid.NewGuid():N}.db");
+
+    public static ReliableProducerOptions Options(MockKafkaCluster cluster, string spillPath, params (string Key, string Value)[] settings)
+    {
+        var options = new ReliableProducerOptions
+        {
+            Profile = ReliabilityProfile.Critical,
+            BootstrapServers = cluster.BootstrapServers,
+            DeadLetters = new DeadLetterOptions { SpillPath = spillPath },
+        };
+        foreach (var (key, value) in settings)
+        {
+            options.Settings[key] = value;
+        }
+
+        return options;
+    }
+
+    /// <summary>Settings for a short delivery timeout that still passes the rules (RK007).</summary>
+    public static (string, string)[] ShortTimeout(int deliveryTimeoutMs = 3000) =>
+    [
+        ("delivery.timeout.ms", deliveryTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("request.timeout.ms", (deliveryTimeoutMs / 2).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    ];
+
+    /// <summary>Reads every record of a topic (all partitions from the start) until <paramref name="expected"/> arrived or the timeout passed.</summary>
+    public static List<ConsumeResult<byte[]?, byte[]?>> ReadAll(MockKafkaCluster cluster, string topic, int expected, TimeSpan timeout)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).SetLogHandler((_, _) => { }).Build();
+        var partitions = admin.GetMetadata(topic, timeout).Topics.Single(t => t.Topic == topic).Partitions;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            GroupId = "test-reader-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+        }).SetLogHandler((_, _) => { }).Build();
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
+        var records = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (records.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } result)
+            {
+                records.Add(result);
+            }
+        }
+
+        consumer.Close();
+        return records;
+    }
+}
