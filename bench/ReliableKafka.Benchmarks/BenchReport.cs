@@ -55,25 +55,26 @@ internal sealed class BenchReport
         }
 
         text.Append("\nPer round (A/B order alternates A,B then B,A; likewise C/D):\n");
-        var runs = new TextTable("variant", "round", "order", "messages", "wall s", "msg/s", "CPU ms", "CPU ms/M msg", "cores busy", "alloc B/msg", "failed");
+        var runs = new TextTable("variant", "round", "order", "messages", "wall s", "msg/s", "CPU ms", "CPU ms/M msg", "cores busy", "alloc B/msg", "GC 0/1/2", "GC pause ms", "lock cont.", "failed");
         foreach (var r in Runs.OrderBy(static r => r.Round).ThenBy(static r => r.Variant, StringComparer.Ordinal))
         {
             runs.Add(Label(r.Variant), N(r.Round), N(r.Order), N(r.Messages), F(r.WallSeconds, 3), F(r.MessagesPerSecond, 0),
-                F(r.CpuMilliseconds, 0), F(r.CpuMsPerMillion, 1), F(r.CpuUtilisation, 2), F(r.AllocatedBytesPerMessage, 1), N(r.Failed));
+                F(r.CpuMilliseconds, 0), F(r.CpuMsPerMillion, 1), F(r.CpuUtilisation, 2), F(r.AllocatedBytesPerMessage, 1),
+                $"{r.Gc.Gen0}/{r.Gc.Gen1}/{r.Gc.Gen2}", F(r.Gc.PauseMilliseconds, 0), N(r.Gc.LockContentions), N(r.Failed));
         }
 
         text.Append(runs);
 
         text.Append("\nMedians per variant:\n");
-        var medians = new TextTable("variant", "runs", "msg/s", "CPU ms/M msg", "alloc B/msg", "wall s", "failed");
+        var medians = new TextTable("variant", "runs", "msg/s", "CPU ms/M msg", "alloc B/msg", "wall s", "GC pause ms", "failed");
         foreach (var m in Medians)
         {
-            medians.Add(Label(m.Variant), N(m.Runs), F(m.MessagesPerSecond, 0), F(m.CpuMsPerMillion, 1), F(m.AllocatedBytesPerMessage, 1), F(m.WallSeconds, 3), N(m.Failed));
+            medians.Add(Label(m.Variant), N(m.Runs), F(m.MessagesPerSecond, 0), F(m.CpuMsPerMillion, 1), F(m.AllocatedBytesPerMessage, 1), F(m.WallSeconds, 3), F(m.GcPauseMilliseconds, 0), N(m.Failed));
         }
 
         if (Reference is { } e)
         {
-            medians.Add(Label(e.Variant) + " [1 run]", "1", F(e.MessagesPerSecond, 0), F(e.CpuMsPerMillion, 1), F(e.AllocatedBytesPerMessage, 1), F(e.WallSeconds, 3), N(e.Failed));
+            medians.Add(Label(e.Variant) + " [1 run]", "1", F(e.MessagesPerSecond, 0), F(e.CpuMsPerMillion, 1), F(e.AllocatedBytesPerMessage, 1), F(e.WallSeconds, 3), F(e.Gc.PauseMilliseconds, 0), N(e.Failed));
         }
 
         text.Append(medians);
@@ -168,6 +169,7 @@ internal sealed class BenchReport
             json.WriteNumber("cpuMsPerMillionMessages", Math.Round(m.CpuMsPerMillion, 2));
             json.WriteNumber("allocatedBytesPerMessage", Math.Round(m.AllocatedBytesPerMessage, 2));
             json.WriteNumber("wallSeconds", Math.Round(m.WallSeconds, 4));
+            json.WriteNumber("gcPauseMilliseconds", Math.Round(m.GcPauseMilliseconds, 1));
             json.WriteNumber("failed", m.Failed);
             json.WriteEndObject();
         }
@@ -231,6 +233,13 @@ internal sealed class BenchReport
         json.WriteNumber("messagesPerSecond", Math.Round(r.MessagesPerSecond, 1));
         json.WriteNumber("cpuMsPerMillionMessages", Math.Round(r.CpuMsPerMillion, 2));
         json.WriteNumber("allocatedBytesPerMessage", Math.Round(r.AllocatedBytesPerMessage, 2));
+        json.WriteNumber("gen0Collections", r.Gc.Gen0);
+        json.WriteNumber("gen1Collections", r.Gc.Gen1);
+        json.WriteNumber("gen2Collections", r.Gc.Gen2);
+        json.WriteNumber("gcPauseMilliseconds", Math.Round(r.Gc.PauseMilliseconds, 1));
+        json.WriteNumber("lockContentions", r.Gc.LockContentions);
+        json.WriteNumber("monotonicStartSeconds", Math.Round(r.StartedAtSeconds, 6));
+        json.WriteNumber("monotonicEndSeconds", Math.Round(r.EndedAtSeconds, 6));
         json.WriteEndObject();
     }
 

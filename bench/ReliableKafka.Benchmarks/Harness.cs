@@ -19,6 +19,7 @@ internal static class Harness
         GC.Collect();
 
         using var counter = new DeliveryCounter(count);
+        var gcBefore = GcActivity.Now();
         var cpuBefore = ProcessCpu();
         var allocatedBefore = GC.GetTotalAllocatedBytes(true);
         var started = Stopwatch.GetTimestamp();
@@ -28,11 +29,16 @@ internal static class Harness
 
         var allocatedAfter = GC.GetTotalAllocatedBytes(true);
         var cpuAfter = ProcessCpu();
+        var gc = GcActivity.Now().Since(gcBefore);
         var wall = Stopwatch.GetElapsedTime(started, counter.CompletedAt);
         return new RunResult(
             variant.Id, round, order, topic, count, counter.Failed, counter.FirstError,
-            wall.TotalSeconds, (cpuAfter - cpuBefore).TotalMilliseconds, allocatedAfter - allocatedBefore);
+            wall.TotalSeconds, (cpuAfter - cpuBefore).TotalMilliseconds, allocatedAfter - allocatedBefore, gc,
+            Seconds(started), Seconds(counter.CompletedAt));
     }
+
+    /// <summary>A Stopwatch timestamp in seconds (CLOCK_MONOTONIC on Linux), to line runs up with perf or traces.</summary>
+    private static double Seconds(long timestamp) => (double)timestamp / Stopwatch.Frequency;
 
     private static TimeSpan ProcessCpu()
     {

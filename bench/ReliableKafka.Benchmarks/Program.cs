@@ -206,6 +206,7 @@ internal static class Program
             string.Create(CultureInfo.InvariantCulture,
                 $"  rounds: {options.Rounds}, paired, order alternating (A,B then B,A; C,D then D,C); warm-up: {options.Warmup:N0} messages per variant, once"),
             "  wall = first hand-over to last delivery report (Flush, then wait for the count); CPU = process TotalProcessorTime delta (client, in-process mock brokers and harness); alloc = GC.GetTotalAllocatedBytes(true) delta",
+            "  GC 0/1/2 = collections during the run; GC pause = GC.GetTotalPauseDuration delta; lock cont. = Monitor.LockContentionCount delta; B/A and D/C ratios are taken within each round, then the median",
         ];
     }
 

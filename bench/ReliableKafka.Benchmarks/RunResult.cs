@@ -11,7 +11,10 @@ internal sealed record RunResult(
     string? FirstError,
     double WallSeconds,
     double CpuMilliseconds,
-    long AllocatedBytes)
+    long AllocatedBytes,
+    GcActivity Gc,
+    double StartedAtSeconds,
+    double EndedAtSeconds)
 {
     public double MessagesPerSecond => Messages / WallSeconds;
 
@@ -23,6 +26,18 @@ internal sealed record RunResult(
     public double CpuUtilisation => CpuMilliseconds / 1000d / WallSeconds;
 }
 
+/// <summary>Garbage collections, GC pause time and lock contentions during a run.</summary>
+internal sealed record GcActivity(int Gen0, int Gen1, int Gen2, double PauseMilliseconds, long LockContentions)
+{
+    public static GcActivity Now() => new(
+        GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        GC.GetTotalPauseDuration().TotalMilliseconds, Monitor.LockContentionCount);
+
+    public GcActivity Since(GcActivity before) => new(
+        Gen0 - before.Gen0, Gen1 - before.Gen1, Gen2 - before.Gen2,
+        PauseMilliseconds - before.PauseMilliseconds, LockContentions - before.LockContentions);
+}
+
 /// <summary>Medians of a variant over the rounds.</summary>
 internal sealed record VariantSummary(
     string Variant,
@@ -32,6 +47,8 @@ internal sealed record VariantSummary(
     double CpuMsPerMillion,
     double AllocatedBytesPerMessage,
     double WallSeconds,
+    double GcPauseMilliseconds,
+    double Gen1Collections,
     long Failed)
 {
     public static VariantSummary Of(string variant, string name, IReadOnlyCollection<RunResult> runs) => new(
@@ -42,6 +59,8 @@ internal sealed record VariantSummary(
         Stats.Median(runs.Select(static r => r.CpuMsPerMillion)),
         Stats.Median(runs.Select(static r => r.AllocatedBytesPerMessage)),
         Stats.Median(runs.Select(static r => r.WallSeconds)),
+        Stats.Median(runs.Select(static r => r.Gc.PauseMilliseconds)),
+        Stats.Median(runs.Select(static r => (double)r.Gc.Gen1)),
         runs.Sum(static r => r.Failed));
 }
 
