@@ -5,160 +5,300 @@ namespace ReliableKafka.Producing;
 /// <summary>
 /// The messages one client instance holds: handed to librdkafka, not yet reported. librdkafka reports every
 /// message exactly once while the instance lives, but a disposed instance reports nothing; this registry is how
-/// the producer finds the messages that would otherwise be dropped in silence.
-/// Striped intrusive lists keep the hot path to one uncontended lock per add and per remove.
+/// the producer finds the messages that would otherwise be dropped in silence, and its gate makes sure no message
+/// is handed to an instance that is being disposed (Confluent.Kafka must never see a Produce after Dispose).
+/// <para>
+/// Publishing threads append nodes to segments of their lane (one lane per group of threads, so a lane's counters
+/// stay in one core's cache); the delivery thread claims a node with one exchange on the node itself and clears its
+/// slot. Only a sweep (dispose, replacement) walks the segments.
+/// </para>
 /// </summary>
 internal sealed class PendingRegistry
 {
-    private readonly Stripe[] _stripes;
+    internal const int SegmentSize = 1024;
+
+    private readonly Lane[] _lanes;
     private readonly int _mask;
+    private readonly Lock _segmentsGate = new();
+    private readonly HashSet<Segment> _segments = [];
+    private int _closing;
 
     public PendingRegistry()
     {
-        var count = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(4, Environment.ProcessorCount * 2));
-        _stripes = new Stripe[count];
+        var count = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, Environment.ProcessorCount));
+        _lanes = new Lane[count];
         for (var i = 0; i < count; i++)
         {
-            _stripes[i] = new Stripe();
+            _lanes[i] = new Lane(NewSegment());
         }
 
         _mask = count - 1;
     }
 
+    /// <summary>Messages registered and not yet claimed.</summary>
     public int Count
     {
         get
         {
             var total = 0;
-            foreach (var stripe in _stripes)
+            lock (_segmentsGate)
             {
-                total += Volatile.Read(ref stripe.Count);
+                foreach (var segment in _segments)
+                {
+                    total += Math.Min(Volatile.Read(ref segment.Reserved.Value), SegmentSize) - Volatile.Read(ref segment.Removed.Value);
+                }
             }
 
             return total;
         }
     }
 
-    public void Add(PendingDelivery node)
+    /// <summary>
+    /// Enters the gate: false once <see cref="CloseAndClaimAll"/> has begun (the instance must not be used). On true, the caller
+    /// must call <see cref="Exit"/> after its Produce call returns.
+    /// </summary>
+    public bool TryEnter(out object token)
     {
-        var stripe = _stripes[Environment.CurrentManagedThreadId & _mask];
-        lock (stripe.Gate)
+        var lane = _lanes[Environment.CurrentManagedThreadId & _mask];
+        token = lane;
+        Interlocked.Increment(ref lane.Active.Value);
+        if (Volatile.Read(ref _closing) == 0)
         {
-            node.Next = stripe.Head;
-            node.Previous = null;
-            if (stripe.Head is not null)
+            return true;
+        }
+
+        Interlocked.Decrement(ref lane.Active.Value);
+        return false;
+    }
+
+    public static void Exit(object token) => Interlocked.Decrement(ref ((Lane)token).Active.Value);
+
+    /// <summary>Registers a node; call between <see cref="TryEnter"/> and <see cref="Exit"/>.</summary>
+    public void Add(object token, PendingDelivery node)
+    {
+        var lane = (Lane)token;
+        while (true)
+        {
+            var segment = Volatile.Read(ref lane.Current);
+            var index = Interlocked.Increment(ref segment.Reserved.Value) - 1;
+            if (index < SegmentSize)
             {
-                stripe.Head.Previous = node;
+                node.Segment = segment;
+                node.Slot = index;
+                Volatile.Write(ref segment.Slots[index], node);
+                return;
             }
 
-            stripe.Head = node;
-            node.Stripe = stripe;
-            stripe.Count++;
+            lock (_segmentsGate)
+            {
+                if (lane.Current == segment)
+                {
+                    lane.Current = NewSegmentLocked();
+                }
+            }
         }
     }
 
-    /// <summary>Removes the node; false when it was already removed (its outcome belongs to someone else).</summary>
-    public static bool TryRemove(PendingDelivery node)
+    /// <summary>Claims a node for its one outcome; false when someone else already claimed it.</summary>
+    public static bool TryClaim(PendingDelivery node)
     {
-        var stripe = node.Stripe;
-        if (stripe is null)
+        if (Interlocked.Exchange(ref node.Claimed, 1) != 0)
         {
             return false;
         }
 
-        lock (stripe.Gate)
+        // The slot keeps its (claimed, emptied) node until the whole segment is retired: clearing it would cost the
+        // delivery thread a cache miss per message, and a sweep skips claimed nodes anyway.
+        if (node.Segment is { } segment)
         {
-            if (node.Stripe != stripe)
+            if (Interlocked.Increment(ref segment.Removed.Value) == SegmentSize)
             {
-                return false;
+                segment.Owner.Retire(segment);
             }
+        }
 
-            Unlink(stripe, node);
-            return true;
+        return true;
+    }
+
+    /// <summary>Empties the slot of a claimed node that is about to be registered again (a retry on another instance).</summary>
+    public static void Forget(PendingDelivery node)
+    {
+        if (node.Segment is { } segment)
+        {
+            Volatile.Write(ref segment.Slots[node.Slot], null);
+            node.Segment = null;
         }
     }
 
-    /// <summary>Removes and returns every node still registered.</summary>
-    public List<PendingDelivery> RemoveAll()
+    /// <summary>
+    /// Closes the gate, waits up to <paramref name="timeout"/> for publishing threads inside it to leave, then claims
+    /// and returns every node still registered. Returns false in <paramref name="drained"/> when a thread stayed inside
+    /// (blocked in Produce): the instance must then not be disposed.
+    /// </summary>
+    public List<PendingDelivery> CloseAndClaimAll(TimeSpan timeout, out bool drained)
     {
-        var all = new List<PendingDelivery>();
-        foreach (var stripe in _stripes)
+        Interlocked.Exchange(ref _closing, 1);
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        drained = false;
+        var spinner = new SpinWait();
+        while (true)
         {
-            lock (stripe.Gate)
+            if (_lanes.All(static lane => Volatile.Read(ref lane.Active.Value) == 0))
             {
-                while (stripe.Head is { } node)
+                drained = true;
+                break;
+            }
+
+            if (Environment.TickCount64 > deadline)
+            {
+                break;
+            }
+
+            spinner.SpinOnce();
+        }
+
+        Segment[] segments;
+        lock (_segmentsGate)
+        {
+            segments = [.. _segments];
+        }
+
+        var claimed = new List<PendingDelivery>();
+        foreach (var segment in segments)
+        {
+            var filled = Math.Min(Volatile.Read(ref segment.Reserved.Value), SegmentSize);
+            for (var i = 0; i < filled; i++)
+            {
+                if (Volatile.Read(ref segment.Slots[i]) is { } node && TryClaim(node))
                 {
-                    Unlink(stripe, node);
-                    all.Add(node);
+                    claimed.Add(node);
                 }
             }
         }
 
-        return all;
+        return claimed;
     }
 
-    private static void Unlink(Stripe stripe, PendingDelivery node)
+    private Segment NewSegment()
     {
-        if (node.Previous is not null)
+        lock (_segmentsGate)
         {
-            node.Previous.Next = node.Next;
+            return NewSegmentLocked();
         }
-        else
-        {
-            stripe.Head = node.Next;
-        }
-
-        if (node.Next is not null)
-        {
-            node.Next.Previous = node.Previous;
-        }
-
-        node.Next = null;
-        node.Previous = null;
-        node.Stripe = null;
-        stripe.Count--;
     }
 
-    internal sealed class Stripe
+    private Segment NewSegmentLocked()
     {
-        public readonly Lock Gate = new();
-        public PendingDelivery? Head;
-        public int Count;
+        var segment = new Segment(this);
+        _segments.Add(segment);
+        return segment;
     }
+
+    private void Retire(Segment segment)
+    {
+        lock (_segmentsGate)
+        {
+            _segments.Remove(segment);
+        }
+    }
+
+    /// <summary>A fixed block of slots; retired when every slot was claimed.</summary>
+    internal sealed class Segment(PendingRegistry owner)
+    {
+        public readonly PendingRegistry Owner = owner;
+        public readonly PendingDelivery?[] Slots = new PendingDelivery?[SegmentSize];
+
+        /// <summary>Written by publishing threads.</summary>
+        public PaddedCounter Reserved;
+
+        /// <summary>Written by the delivery thread; kept on another cache line.</summary>
+        public PaddedCounter Removed;
+    }
+
+    /// <summary>The publishing side of a group of threads.</summary>
+    private sealed class Lane(Segment first)
+    {
+        public PaddedCounter Active;
+        public Segment Current = first;
+    }
+}
+
+/// <summary>An int alone on its cache line, so two cores writing neighbours do not slow each other.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+internal struct PaddedCounter
+{
+    [System.Runtime.InteropServices.FieldOffset(64)]
+    public int Value;
 }
 
 /// <summary>
 /// One message handed to librdkafka: what is needed to report its outcome, dead-letter it, or give it back.
+/// It is itself the Confluent.Kafka message (its own key and value, serialized by <see cref="NodeSerializer"/>),
+/// so the delivery report leads straight back to it without a delegate or a message object per publish.
 /// </summary>
-internal abstract class PendingDelivery
+internal abstract class PendingDelivery : Message<PendingDelivery, PendingDelivery>
 {
-    internal PendingDelivery? Next;
-    internal PendingDelivery? Previous;
-    internal PendingRegistry.Stripe? Stripe;
+    internal PendingRegistry.Segment? Segment;
+    internal int Slot;
+    internal int Claimed;
+
+    protected PendingDelivery()
+    {
+        Key = this;
+        Value = this;
+    }
 
     public string Topic { get; set; } = "";
 
-    public Message<byte[]?, byte[]?> Message { get; set; } = null!;
+    public byte[]? KeyBytes { get; set; }
+
+    public byte[]? ValueBytes { get; set; }
 
     public long StartedAt { get; set; }
 
     /// <summary>The instance the message was handed to.</summary>
     public ProducerInstance? Instance { get; set; }
 
-    /// <summary>Who turns the delivery report into an outcome.</summary>
-    public IDeliverySink Sink { get; set; } = null!;
+    /// <summary>The message as the dead-letter producer takes it.</summary>
+    public Message<byte[]?, byte[]?> ToBytesMessage() => new() { Key = KeyBytes, Value = ValueBytes, Headers = Headers };
 
-    /// <summary>The handler given to librdkafka for this message.</summary>
-    public void Report(DeliveryReport<byte[]?, byte[]?> report) => Sink.OnReport(this, report);
+    /// <summary>Hands the outcome to whoever waits for it, then lets go of the message. Called exactly once.</summary>
+    public void Complete(in DeliveryOutcome outcome)
+    {
+        KeyBytes = null;
+        ValueBytes = null;
+        Headers = null;
+        Deliver(outcome);
+    }
 
-    /// <summary>Hands the outcome to whoever waits for it. Called exactly once.</summary>
-    public abstract void Complete(in DeliveryOutcome outcome);
+    /// <summary>Hands the outcome over.</summary>
+    protected abstract void Deliver(in DeliveryOutcome outcome);
+}
+
+/// <summary>Serializes a <see cref="PendingDelivery"/> as its key or value bytes.</summary>
+internal sealed class NodeSerializer : ISerializer<PendingDelivery>
+{
+    public static readonly NodeSerializer Keys = new(key: true);
+    public static readonly NodeSerializer Values = new(key: false);
+
+    private readonly bool _key;
+
+    private NodeSerializer(bool key) => _key = key;
+
+    public byte[]? Serialize(PendingDelivery data, SerializationContext context) => _key ? data.KeyBytes : data.ValueBytes;
 }
 
 /// <summary>A message whose outcome goes to a callback with caller state.</summary>
 internal sealed class CallbackDelivery<TState>(TState state, Action<DeliveryOutcome, TState> callback) : PendingDelivery
 {
-    public override void Complete(in DeliveryOutcome outcome) => callback(outcome, state);
+    private TState _state = state;
+
+    protected override void Deliver(in DeliveryOutcome outcome)
+    {
+        var state = _state;
+        _state = default!;
+        callback(outcome, state);
+    }
 }
 
 /// <summary>A message whose outcome completes a task.</summary>
@@ -183,7 +323,7 @@ internal sealed class TaskDelivery : PendingDelivery
         }
     }
 
-    public override void Complete(in DeliveryOutcome outcome)
+    protected override void Deliver(in DeliveryOutcome outcome)
     {
         _registration.Dispose();
         _completion.TrySetResult(outcome);

@@ -10,7 +10,7 @@ internal sealed class ProducerInstance(int number)
 
     public int Number { get; } = number;
 
-    public IProducer<byte[]?, byte[]?> Client { get; set; } = null!;
+    public IProducer<PendingDelivery, PendingDelivery> Client { get; set; } = null!;
 
     public PendingRegistry Pending { get; } = new();
 
@@ -22,10 +22,4 @@ internal sealed class ProducerInstance(int number)
         get => Volatile.Read(ref _fatalError);
         set => Volatile.Write(ref _fatalError, value);
     }
-}
-
-/// <summary>Receives delivery reports for <see cref="PendingDelivery"/> nodes.</summary>
-internal interface IDeliverySink
-{
-    void OnReport(PendingDelivery node, DeliveryReport<byte[]?, byte[]?> report);
 }

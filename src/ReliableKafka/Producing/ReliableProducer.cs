@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -19,7 +21,7 @@ namespace ReliableKafka;
 /// </summary>
 /// <typeparam name="TKey">The key type; string, byte[], int, long, float, double and Null have default serializers.</typeparam>
 /// <typeparam name="TValue">The value type; as for keys.</typeparam>
-public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposable, IDeliverySink, ITelemetrySource
+public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposable, ITelemetrySource
 {
     private const string DeliveryReportFields = "dotnet.producer.delivery.report.fields";
 
@@ -27,12 +29,16 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
     private readonly ProducerConfig _config;
     private readonly ISerializer<TKey> _keySerializer;
     private readonly ISerializer<TValue> _valueSerializer;
+    private readonly bool _rawKeys;
+    private readonly bool _rawValues;
+    private readonly bool _systemClock;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SecretRedactor _redactor;
     private readonly ProducerTags _tags;
     private readonly DeadLetterPublisher _deadLetters;
     private readonly Func<TaskDelivery, DeliveryOutcome> _waitCancelled;
+    private readonly Action<DeliveryReport<PendingDelivery, PendingDelivery>> _onReport;
     private readonly Lock _replaceGate = new();
     private ProducerInstance _current;
     private int _instances;
@@ -59,6 +65,9 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         _time = timeProvider ?? TimeProvider.System;
         _keySerializer = keySerializer ?? DefaultSerializers.For<TKey>();
         _valueSerializer = valueSerializer ?? DefaultSerializers.For<TValue>();
+        _rawKeys = keySerializer is null && typeof(TKey) == typeof(byte[]);
+        _rawValues = valueSerializer is null && typeof(TValue) == typeof(byte[]);
+        _systemClock = timeProvider is null || ReferenceEquals(timeProvider, TimeProvider.System);
         _tags = new ProducerTags(options.EffectiveName, options.Profile.ToString());
 
         var merged = ProducerConfigFactory.Merge(options.Profile, options.BootstrapServers, options.Settings, out var asWritten);
@@ -76,14 +85,27 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         _config = new ProducerConfig(merged!);
         _redactor = new SecretRedactor(_config);
 
-        // Keys, values and headers of a message are kept by the producer until its report, so the report need not copy them.
-        if (!merged.ContainsKey(DeliveryReportFields))
+        // The report must carry the key: the key is the pending message itself (see PendingDelivery), which holds the
+        // bytes, so librdkafka need not copy values or headers back. A user's setting may add fields, never drop the key.
+        if (merged.TryGetValue(DeliveryReportFields, out var fields))
         {
-            _config.Set(DeliveryReportFields, "status");
+            var list = fields.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+            if (!list.Contains("all") && !list.Contains("key"))
+            {
+                list.Remove("none");
+                list.Add("key");
+                list.Add("status");
+                _config.Set(DeliveryReportFields, string.Join(',', list.Distinct()));
+            }
+        }
+        else
+        {
+            _config.Set(DeliveryReportFields, "key,status");
         }
 
         _deadLetters = new DeadLetterPublisher(options.DeadLetters, merged, _logger, _time, _redactor, _tags);
         _waitCancelled = WaitCancelled;
+        _onReport = OnReport;
         _current = CreateInstance();
         ReliableKafkaTelemetry.Register(this);
         Log.Started(
@@ -107,7 +129,7 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         SecretRedactor.Masked(_config).ToDictionary(static p => p.Key, static p => p.Value, StringComparer.Ordinal);
 
     /// <summary>The librdkafka client in use now (tests inject faults through it).</summary>
-    internal IProducer<byte[]?, byte[]?> CurrentClient => Volatile.Read(ref _current).Client;
+    internal IClient CurrentClient => Volatile.Read(ref _current).Client;
 
     /// <summary>1 for the first client instance, incremented by each replacement.</summary>
     internal int InstanceNumber => Volatile.Read(ref _current).Number;
@@ -213,8 +235,12 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
             await Task.Delay(10).ConfigureAwait(false);
         }
 
-        Abandon(instance, ErrorCode.Local_Destroy, $"The producer was disposed before the message was acknowledged (waited {timeout.TotalSeconds:0.#} s)", "shutdown", started);
-        instance.Client.Dispose();
+        var remaining = timeout - _time.GetElapsedTime(started);
+        if (Abandon(instance, ErrorCode.Local_Destroy, $"The producer was disposed before the message was acknowledged (waited {timeout.TotalSeconds:0.#} s)", "shutdown", started, remaining))
+        {
+            instance.Client.Dispose();
+        }
+
         _deadLetters.Dispose();
         ReliableKafkaTelemetry.Unregister(this);
     }
@@ -222,9 +248,16 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
     /// <summary>Same as <see cref="DisposeAsync"/>, blocking.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    void IDeliverySink.OnReport(PendingDelivery node, DeliveryReport<byte[]?, byte[]?> report)
+    private void OnReport(DeliveryReport<PendingDelivery, PendingDelivery> report)
     {
-        if (!PendingRegistry.TryRemove(node))
+        if (report.Message?.Key is not { } node)
+        {
+            // Only possible if dotnet.producer.delivery.report.fields lost "key"; the constructor prevents that.
+            Log.ClientError(_logger, _tags.Producer, report.Error.Code, "a delivery report arrived without its message; its outcome is reported at dispose");
+            return;
+        }
+
+        if (!PendingRegistry.TryClaim(node))
         {
             return;
         }
@@ -232,7 +265,7 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         var error = report.Error;
         if (error.Code == ErrorCode.NoError)
         {
-            var latency = _time.GetElapsedTime(node.StartedAt);
+            var latency = Since(node.StartedAt);
             var delivered = DeliveryOutcome.Delivered(node.Topic, report.Partition.Value, report.Offset.Value, latency);
             if (ReliableKafkaTelemetry.DeliveredCounter.Enabled || ReliableKafkaTelemetry.DurationHistogram.Enabled)
             {
@@ -262,7 +295,7 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
             Finish(node, DeliveryOutcome.Failed(
                 node.Topic, report.Partition.Value, error.Code,
                 $"The client instance failed with a fatal error ({fatal.Code}: {_redactor.Redact(fatal.Reason)}) and was replaced; publish the message again",
-                report.Status, FailureKind.Retriable, FailureDisposition.ReturnedForRetry, _time.GetElapsedTime(node.StartedAt)));
+                report.Status, FailureKind.Retriable, FailureDisposition.ReturnedForRetry, Since(node.StartedAt)));
             return;
         }
 
@@ -302,12 +335,14 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ArgumentException.ThrowIfNullOrEmpty(topic);
         node.Topic = topic;
-        node.Sink = this;
-        node.StartedAt = _time.GetTimestamp();
+        node.StartedAt = Now();
         byte[]? keyBytes, valueBytes;
         try
         {
-            keyBytes = _keySerializer.Serialize(key, new SerializationContext(MessageComponentType.Key, topic, headers));
+            // byte[] with the default serializer is the bytes themselves: skip the call.
+            keyBytes = _rawKeys
+                ? Unsafe.As<TKey, byte[]?>(ref key)
+                : _keySerializer.Serialize(key, new SerializationContext(MessageComponentType.Key, topic, headers));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -318,7 +353,9 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
 
         try
         {
-            valueBytes = _valueSerializer.Serialize(value, new SerializationContext(MessageComponentType.Value, topic, headers));
+            valueBytes = _rawValues
+                ? Unsafe.As<TValue, byte[]?>(ref value)
+                : _valueSerializer.Serialize(value, new SerializationContext(MessageComponentType.Value, topic, headers));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -327,51 +364,68 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
             return false;
         }
 
-        node.Message = new Message<byte[]?, byte[]?> { Key = keyBytes, Value = valueBytes, Headers = headers };
+        node.KeyBytes = keyBytes;
+        node.ValueBytes = valueBytes;
+        node.Headers = headers;
         return true;
     }
 
     private void Send(PendingDelivery node)
     {
-        var handler = new Action<DeliveryReport<byte[]?, byte[]?>>(node.Report);
         for (var attempt = 0; ; attempt++)
         {
             var instance = Volatile.Read(ref _current);
-            node.Instance = instance;
-            instance.Pending.Add(node);
+            if (!instance.Pending.TryEnter(out var token))
+            {
+                // The instance is closing: disposed, or replaced (then _current already points to its successor).
+                if (Volatile.Read(ref _disposed) != 0 || attempt > 100)
+                {
+                    Finish(node, DeliveryOutcome.Failed(node.Topic, -1, ErrorCode.Local_Destroy,
+                        "The producer was disposed before the message was handed to the client", PersistenceStatus.NotPersisted,
+                        FailureKind.Retriable, FailureDisposition.ReturnedForRetry, Since(node.StartedAt)));
+                    return;
+                }
+
+                Thread.Yield();
+                continue;
+            }
+
             try
             {
-                instance.Client.Produce(node.Topic, node.Message, handler);
-                if (ReliableKafkaTelemetry.PublishedCounter.Enabled)
+                node.Instance = instance;
+                node.Claimed = 0;
+                instance.Pending.Add(token, node);
+                try
                 {
-                    ReliableKafkaTelemetry.PublishedCounter.Add(1, _tags.With(node.Topic));
-                }
+                    instance.Client.Produce(node.Topic, node, _onReport);
+                    if (ReliableKafkaTelemetry.PublishedCounter.Enabled)
+                    {
+                        ReliableKafkaTelemetry.PublishedCounter.Add(1, _tags.With(node.Topic));
+                    }
 
-                return;
-            }
-            catch (KafkaException e)
-            {
-                if (!PendingRegistry.TryRemove(node))
-                {
                     return;
                 }
-
-                if ((e.Error.IsFatal || e.Error.Code == ErrorCode.Local_Fatal) && attempt == 0)
+                catch (KafkaException e)
                 {
-                    Replace(instance, e.Error);
-                    continue;
-                }
+                    if (!PendingRegistry.TryClaim(node))
+                    {
+                        return;
+                    }
 
-                Fail(node, -1, e.Error.Code, e.Error.Reason, PersistenceStatus.NotPersisted);
-                return;
-            }
-            catch (ObjectDisposedException) when (attempt == 0 && instance != Volatile.Read(ref _current))
-            {
-                // The instance was retired between the read and the call; hand the message to its replacement.
-                if (!PendingRegistry.TryRemove(node))
-                {
+                    if ((e.Error.IsFatal || e.Error.Code == ErrorCode.Local_Fatal) && attempt == 0)
+                    {
+                        PendingRegistry.Forget(node);
+                        Replace(instance, e.Error);
+                        continue;
+                    }
+
+                    Fail(node, -1, e.Error.Code, e.Error.Reason, PersistenceStatus.NotPersisted);
                     return;
                 }
+            }
+            finally
+            {
+                PendingRegistry.Exit(token);
             }
         }
     }
@@ -382,13 +436,13 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         reason = _redactor.Redact(reason);
         if (kind == FailureKind.Retriable)
         {
-            Finish(node, DeliveryOutcome.Failed(node.Topic, partition, code, reason, persistence, kind, FailureDisposition.ReturnedForRetry, _time.GetElapsedTime(node.StartedAt)));
+            Finish(node, DeliveryOutcome.Failed(node.Topic, partition, code, reason, persistence, kind, FailureDisposition.ReturnedForRetry, Since(node.StartedAt)));
             return;
         }
 
         if (!_deadLetters.Enabled)
         {
-            Finish(node, DeliveryOutcome.Failed(node.Topic, partition, code, reason, persistence, kind, FailureDisposition.Unhandled, _time.GetElapsedTime(node.StartedAt)));
+            Finish(node, DeliveryOutcome.Failed(node.Topic, partition, code, reason, persistence, kind, FailureDisposition.Unhandled, Since(node.StartedAt)));
             return;
         }
 
@@ -400,8 +454,8 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         Interlocked.Increment(ref _deadLettering);
         try
         {
-            var (disposition, location) = await _deadLetters.PublishAsync(node.Topic, partition, node.Message, code, reason).ConfigureAwait(false);
-            Finish(node, DeliveryOutcome.Failed(node.Topic, partition, code, reason, persistence, kind, disposition, _time.GetElapsedTime(node.StartedAt)) with
+            var (disposition, location) = await _deadLetters.PublishAsync(node.Topic, partition, node.ToBytesMessage(), code, reason).ConfigureAwait(false);
+            Finish(node, DeliveryOutcome.Failed(node.Topic, partition, code, reason, persistence, kind, disposition, Since(node.StartedAt)) with
             {
                 DeadLetter = location,
             });
@@ -423,7 +477,7 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
             ReliableKafkaTelemetry.FailedCounter.Add(1, tags);
         }
 
-        Log.Failed(_logger, outcome.Topic, outcome.Error, outcome.Kind, outcome.Persistence, DescribeKey(node.Message?.Key), outcome.Reason ?? "", outcome.Disposition, _tags.Producer);
+        Log.Failed(_logger, outcome.Topic, outcome.Error, outcome.Kind, outcome.Persistence, DescribeKey(node.KeyBytes), outcome.Reason ?? "", outcome.Disposition, _tags.Producer);
         Complete(node, outcome);
     }
 
@@ -439,9 +493,14 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         }
     }
 
+    /// <summary>A timestamp for latencies; the system clock is read directly on the hot path.</summary>
+    private long Now() => _systemClock ? Stopwatch.GetTimestamp() : _time.GetTimestamp();
+
+    private TimeSpan Since(long started) => _systemClock ? Stopwatch.GetElapsedTime(started) : _time.GetElapsedTime(started);
+
     private DeliveryOutcome WaitCancelled(TaskDelivery node)
     {
-        var latency = _time.GetElapsedTime(node.StartedAt);
+        var latency = Since(node.StartedAt);
         Log.WaitCancelled(_logger, node.Topic, latency.TotalMilliseconds);
         return DeliveryOutcome.Failed(
             node.Topic, -1, ErrorCode.Local_InProgress,
@@ -452,9 +511,9 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
     private ProducerInstance CreateInstance()
     {
         var instance = new ProducerInstance(Interlocked.Increment(ref _instances));
-        var builder = new ProducerBuilder<byte[]?, byte[]?>(_config)
-            .SetKeySerializer(Serializers.ByteArray!)
-            .SetValueSerializer(Serializers.ByteArray!)
+        var builder = new ProducerBuilder<PendingDelivery, PendingDelivery>(_config)
+            .SetKeySerializer(NodeSerializer.Keys)
+            .SetValueSerializer(NodeSerializer.Values)
             .SetLogHandler((_, message) =>
             {
                 if (message.Level <= SyslogLevel.Warning)
@@ -524,25 +583,35 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         var started = _time.GetTimestamp();
         failed.Client.Flush(ReliableProducerDefaults.RetireTimeout);
         var fatal = failed.FatalError!;
-        Abandon(failed, fatal.Code, $"The client instance failed with a fatal error ({fatal.Code}: {_redactor.Redact(fatal.Reason)}) and was replaced before it reported this message; publish it again", "the client instance was replaced", started);
-        failed.Client.Dispose();
+        if (Abandon(failed, fatal.Code, $"The client instance failed with a fatal error ({fatal.Code}: {_redactor.Redact(fatal.Reason)}) and was replaced before it reported this message; publish it again", "the client instance was replaced", started, ReliableProducerDefaults.RetireTimeout))
+        {
+            failed.Client.Dispose();
+        }
     }
 
-    /// <summary>Gives every message an instance still holds a Failed outcome.</summary>
-    private void Abandon(ProducerInstance instance, ErrorCode code, string reason, string moment, long started)
+    /// <summary>
+    /// Closes the instance to new messages and gives every message it still holds a Failed outcome. Returns false when
+    /// a publishing thread stayed inside Produce past <paramref name="gateTimeout"/>: the client must then be left undisposed.
+    /// </summary>
+    private bool Abandon(ProducerInstance instance, ErrorCode code, string reason, string moment, long started, TimeSpan gateTimeout)
     {
-        var left = instance.Pending.RemoveAll();
-        if (left.Count == 0)
+        var left = instance.Pending.CloseAndClaimAll(gateTimeout > TimeSpan.Zero ? gateTimeout : TimeSpan.FromMilliseconds(100), out var drained);
+        if (left.Count > 0)
         {
-            return;
+            Log.Abandoned(_logger, left.Count, _tags.Producer, moment, _time.GetElapsedTime(started).TotalMilliseconds);
+            foreach (var node in left)
+            {
+                Finish(node, DeliveryOutcome.Failed(node.Topic, -1, code, reason, PersistenceStatus.PossiblyPersisted,
+                    FailureKind.Retriable, FailureDisposition.ReturnedForRetry, Since(node.StartedAt)));
+            }
         }
 
-        Log.Abandoned(_logger, left.Count, _tags.Producer, moment, _time.GetElapsedTime(started).TotalMilliseconds);
-        foreach (var node in left)
+        if (!drained)
         {
-            Finish(node, DeliveryOutcome.Failed(node.Topic, -1, code, reason, PersistenceStatus.PossiblyPersisted,
-                FailureKind.Retriable, FailureDisposition.ReturnedForRetry, _time.GetElapsedTime(node.StartedAt)));
+            Log.ClientError(_logger, _tags.Producer, code, $"a publishing thread is still blocked in Produce after {moment}; the client instance {instance.Number} is left open rather than disposed under it");
         }
+
+        return drained;
     }
 
     private static string DescribeKey(byte[]? key)
