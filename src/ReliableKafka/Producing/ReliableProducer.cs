@@ -336,31 +336,12 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         ArgumentException.ThrowIfNullOrEmpty(topic);
         node.Topic = topic;
         node.StartedAt = Now();
-        byte[]? keyBytes, valueBytes;
-        try
+        // byte[] with the default serializer is the bytes themselves: no call.
+        var keyBytes = _rawKeys ? Unsafe.As<TKey, byte[]?>(ref key) : null;
+        var valueBytes = _rawValues ? Unsafe.As<TValue, byte[]?>(ref value) : null;
+        if ((!_rawKeys && !TrySerialize(node, _keySerializer, key, MessageComponentType.Key, headers, out keyBytes))
+            || (!_rawValues && !TrySerialize(node, _valueSerializer, value, MessageComponentType.Value, headers, out valueBytes)))
         {
-            // byte[] with the default serializer is the bytes themselves: skip the call.
-            keyBytes = _rawKeys
-                ? Unsafe.As<TKey, byte[]?>(ref key)
-                : _keySerializer.Serialize(key, new SerializationContext(MessageComponentType.Key, topic, headers));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Finish(node, DeliveryOutcome.Failed(topic, -1, ErrorCode.Local_KeySerialization, $"The key could not be serialized: {e.Message}",
-                PersistenceStatus.NotPersisted, FailureKind.Fatal, FailureDisposition.Unhandled, TimeSpan.Zero));
-            return false;
-        }
-
-        try
-        {
-            valueBytes = _rawValues
-                ? Unsafe.As<TValue, byte[]?>(ref value)
-                : _valueSerializer.Serialize(value, new SerializationContext(MessageComponentType.Value, topic, headers));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Finish(node, DeliveryOutcome.Failed(topic, -1, ErrorCode.Local_ValueSerialization, $"The value could not be serialized: {e.Message}",
-                PersistenceStatus.NotPersisted, FailureKind.Fatal, FailureDisposition.Unhandled, TimeSpan.Zero));
             return false;
         }
 
@@ -368,6 +349,24 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         node.ValueBytes = valueBytes;
         node.Headers = headers;
         return true;
+    }
+
+    /// <summary>Serializes a key or value; on failure gives the message its Failed outcome and returns false.</summary>
+    private bool TrySerialize<T>(PendingDelivery node, ISerializer<T> serializer, T data, MessageComponentType component, Headers? headers, out byte[]? bytes)
+    {
+        try
+        {
+            bytes = serializer.Serialize(data, new SerializationContext(component, node.Topic, headers));
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var (code, what) = component == MessageComponentType.Key ? (ErrorCode.Local_KeySerialization, "key") : (ErrorCode.Local_ValueSerialization, "value");
+            Finish(node, DeliveryOutcome.Failed(node.Topic, -1, code, $"The {what} could not be serialized: {e.Message}",
+                PersistenceStatus.NotPersisted, FailureKind.Fatal, FailureDisposition.Unhandled, TimeSpan.Zero));
+            bytes = null;
+            return false;
+        }
     }
 
     private void Send(PendingDelivery node)

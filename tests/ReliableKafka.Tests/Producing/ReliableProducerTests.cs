@@ -239,4 +239,33 @@ public sealed class ReliableProducerTests : IDisposable
         Assert.NotEmpty(_log.Lines);
         Assert.DoesNotContain(Secret, _log.All, StringComparison.Ordinal);
     }
+
+    private sealed class FailingSerializer : ISerializer<string>
+    {
+        public byte[] Serialize(string data, SerializationContext context) => throw new FormatException($"cannot encode '{data}'");
+    }
+
+    [Fact]
+    public async Task A_value_that_cannot_be_serialized_fails_without_being_sent()
+    {
+        await using var producer = new ReliableProducer<string, string>(TestProducers.Options(_cluster, _spill), _log, valueSerializer: new FailingSerializer());
+
+        var outcome = await producer.PublishAsync("task-events", "k", "bad");
+
+        Assert.Equal(ErrorCode.Local_ValueSerialization, outcome.Error);
+        Assert.Equal(PersistenceStatus.NotPersisted, outcome.Persistence);
+        Assert.Equal(FailureKind.Fatal, outcome.Kind);
+        Assert.Equal("The value could not be serialized: cannot encode 'bad'", outcome.Reason);
+        Assert.Equal(0, producer.InFlight);
+    }
+
+    [Fact]
+    public void A_type_without_a_default_serializer_is_rejected_with_what_to_do()
+    {
+        var exception = Assert.Throws<ArgumentException>(() => new ReliableProducer<string, Guid>(TestProducers.Options(_cluster, _spill)));
+
+        Assert.Equal(
+            "There is no default serializer for Guid. Pass one to the ReliableProducer constructor (keySerializer or valueSerializer), or use string, byte[], int, long, float, double or Null.",
+            exception.Message);
+    }
 }
