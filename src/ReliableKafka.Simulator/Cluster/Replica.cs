@@ -1,0 +1,26 @@
+namespace ReliableKafka.Simulator.Cluster;
+
+/// <summary>One broker's copy of a partition, and what the leader knows of it as a follower.</summary>
+internal sealed class Replica(int brokerId)
+{
+    public int BrokerId { get; } = brokerId;
+
+    public ReplicaLog Log { get; } = new();
+
+    public ProducerStateTable Producers { get; } = new();
+
+    /// <summary>False while its broker is down.</summary>
+    public bool Online { get; set; } = true;
+
+    /// <summary>When this follower last reached the leader's log end offset.</summary>
+    public DateTimeOffset LastCaughtUp { get; set; }
+
+    /// <summary>Set when leadership changed or the broker restarted: the next fetch first truncates to the leader's epoch end.</summary>
+    public bool MustCheckDivergence { get; set; }
+
+    /// <summary>How far behind the leader's appends this follower copies (a slow follower). Zero by default.</summary>
+    public TimeSpan ReplicationDelay { get; set; }
+
+    /// <summary>When true, the follower fetches nothing (a stopped follower).</summary>
+    public bool ReplicationStopped { get; set; }
+}

@@ -1,0 +1,401 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using ReliableKafka.Simulator.Protocol;
+
+namespace ReliableKafka.Simulator.Cluster;
+
+/// <summary>
+/// Turns one request frame into one response frame (or none, for acks=0), following Kafka's broker semantics.
+/// A malformed request throws <see cref="KafkaProtocolException"/> and its connection is closed.
+/// </summary>
+internal sealed class RequestHandler(SimulatedCluster cluster)
+{
+    /// <summary>The APIs and versions this broker answers (non-flexible versions, plus ApiVersions v3).</summary>
+    internal static readonly (ApiKey Key, short Min, short Max)[] Advertised =
+    [
+        (ApiKey.Produce, 3, 8),
+        (ApiKey.Fetch, 4, 11),
+        (ApiKey.ListOffsets, 1, 5),
+        (ApiKey.Metadata, 1, 8),
+        (ApiKey.ApiVersions, 0, 3),
+        (ApiKey.InitProducerId, 0, 1),
+    ];
+
+    private const int RecordBatchHeaderSize = 61;
+
+    public async ValueTask<byte[]?> HandleAsync(BrokerNode broker, ReadOnlyMemory<byte> frame, CancellationToken token)
+    {
+        var header = KafkaFrame.ReadRequestHeader(frame, out var body);
+        var version = header.ApiVersion;
+        if (header.ApiKey == ApiKey.ApiVersions)
+        {
+            return version > 3 ? ApiVersionsFallback(header.CorrelationId) : Respond(version, header.CorrelationId, ApiVersions(ApiVersionsRequest.Read(ref body, version)));
+        }
+
+        var supported = Array.Find(Advertised, a => a.Key == header.ApiKey);
+        if (supported.Max == 0 && supported.Key != header.ApiKey || version < supported.Min || version > supported.Max)
+        {
+            throw new KafkaProtocolException($"{header.ApiKey} v{version} is not supported by this broker.");
+        }
+
+        switch (header.ApiKey)
+        {
+            case ApiKey.Metadata:
+                return Respond(version, header.CorrelationId, Metadata(MetadataRequest.Read(ref body, version), version));
+            case ApiKey.Produce:
+                var produce = await ProduceAsync(broker, ProduceRequest.Read(ref body, version), token).ConfigureAwait(false);
+                return produce is null ? null : Respond(version, header.CorrelationId, produce);
+            case ApiKey.InitProducerId:
+                InitProducerIdRequest.Read(ref body, version);
+                return Respond(version, header.CorrelationId, new InitProducerIdResponse { ProducerId = cluster.NextProducerId(), ProducerEpoch = 0 });
+            case ApiKey.ListOffsets:
+                return Respond(version, header.CorrelationId, ListOffsets(broker, ListOffsetsRequest.Read(ref body, version)));
+            case ApiKey.Fetch:
+                var fetch = await FetchAsync(broker, FetchRequest.Read(ref body, version), token).ConfigureAwait(false);
+                return Respond(version, header.CorrelationId, fetch);
+            default:
+                throw new KafkaProtocolException($"{header.ApiKey} is not supported by this broker.");
+        }
+    }
+
+    private static byte[] Respond<T>(short version, int correlationId, T body)
+        where T : IKafkaMessage<T>
+    {
+        using var writer = new KafkaWriter();
+        KafkaFrame.WriteResponse(writer, version, correlationId, body);
+        return writer.ToArray();
+    }
+
+    private static ApiVersionsResponse ApiVersions(ApiVersionsRequest request) => new()
+    {
+        ErrorCode = KafkaErrorCode.None,
+        ApiKeys = [.. Advertised.Select(static a => new ApiVersionsResponse.ApiVersion { ApiKey = a.Key, MinVersion = a.Min, MaxVersion = a.Max })],
+    };
+
+    /// <summary>
+    /// Kafka's answer to an ApiVersions version it does not know: a v0-shaped body with UNSUPPORTED_VERSION and only
+    /// ApiVersions' own range, so the client retries with a version both sides know.
+    /// </summary>
+    private static byte[] ApiVersionsFallback(int correlationId)
+    {
+        using var writer = new KafkaWriter();
+        var start = writer.BeginFrame();
+        writer.WriteInt32(correlationId);
+        writer.WriteInt16((short)KafkaErrorCode.UnsupportedVersion);
+        writer.WriteArrayLength(1);
+        writer.WriteInt16((short)ApiKey.ApiVersions);
+        writer.WriteInt16(0);
+        writer.WriteInt16(3);
+        writer.EndFrame(start);
+        return writer.ToArray();
+    }
+
+    private MetadataResponse Metadata(MetadataRequest request, short version)
+    {
+        var allowCreate = version < 4 || request.AllowAutoTopicCreation;
+        var response = new MetadataResponse
+        {
+            ClusterId = cluster.Options.ClusterId,
+            ControllerId = cluster.ControllerId,
+            Brokers = [.. cluster.Brokers.Where(static b => b.IsUp).Select(static b => new MetadataResponse.MetadataResponseBroker { NodeId = b.Id, Host = b.Host, Port = b.Port })],
+        };
+        var topics = request.Topics is null
+            ? cluster.Topics.Select(static t => (t.Name, (TopicState?)t))
+            : request.Topics.Select(t => (t.Name, allowCreate ? cluster.GetOrAutoCreate(t.Name) : cluster.FindTopic(t.Name)));
+        foreach (var (name, topic) in topics)
+        {
+            if (topic is null)
+            {
+                response.Topics.Add(new MetadataResponse.MetadataResponseTopic { Name = name, ErrorCode = KafkaErrorCode.UnknownTopicOrPartition });
+                continue;
+            }
+
+            var entry = new MetadataResponse.MetadataResponseTopic { Name = name };
+            foreach (var partition in topic.Partitions)
+            {
+                var replicas = partition.ReplicaIds.ToList();
+                entry.Partitions.Add(new MetadataResponse.MetadataResponsePartition
+                {
+                    ErrorCode = partition.Leader < 0 ? KafkaErrorCode.LeaderNotAvailable : KafkaErrorCode.None,
+                    PartitionIndex = partition.Index,
+                    LeaderId = partition.Leader,
+                    LeaderEpoch = partition.LeaderEpoch,
+                    ReplicaNodes = replicas,
+                    IsrNodes = [.. partition.Isr],
+                    OfflineReplicas = [.. replicas.Where(id => cluster.Brokers.First(b => b.Id == id) is { IsUp: false })],
+                });
+            }
+
+            response.Topics.Add(entry);
+        }
+
+        return response;
+    }
+
+    private async Task<ProduceResponse?> ProduceAsync(BrokerNode broker, ProduceRequest request, CancellationToken token)
+    {
+        var response = new ProduceResponse();
+        var waits = new List<(ProduceResponse.PartitionProduceResponse Entry, PartitionState Partition, Task<KafkaErrorCode> Wait)>();
+        var failed = false;
+        foreach (var topic in request.TopicData)
+        {
+            var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
+            response.Responses.Add(topicResponse);
+            var state = cluster.FindTopic(topic.Name);
+            foreach (var data in topic.PartitionData)
+            {
+                var entry = new ProduceResponse.PartitionProduceResponse { Index = data.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
+                topicResponse.PartitionResponses.Add(entry);
+                var partition = state is not null && data.Index >= 0 && data.Index < state.Partitions.Length ? state.Partitions[data.Index] : null;
+                entry.ErrorCode = request.Acks is not (-1 or 0 or 1) ? KafkaErrorCode.InvalidRequiredAcks
+                    : partition is null ? KafkaErrorCode.UnknownTopicOrPartition
+                    : ValidateBatch(data.Records, out var incoming) is var invalid and not KafkaErrorCode.None ? invalid
+                    : Append(broker, partition, incoming!, request.Acks, entry, waits);
+                failed |= entry.ErrorCode != KafkaErrorCode.None;
+            }
+        }
+
+        if (request.Acks == 0)
+        {
+            // Kafka sends nothing for acks=0, and closes the connection when an append failed.
+            return failed ? throw new ConnectionClosedException("acks=0 append failed") : null;
+        }
+
+        if (waits.Count > 0)
+        {
+            var all = Task.WhenAll(waits.Select(static w => w.Wait));
+            await Task.WhenAny(all, Task.Delay(Math.Max(0, request.TimeoutMs), token)).ConfigureAwait(false);
+            foreach (var (entry, partition, wait) in waits)
+            {
+                entry.ErrorCode = wait.IsCompletedSuccessfully ? wait.Result : KafkaErrorCode.RequestTimedOut;
+                if (entry.ErrorCode != KafkaErrorCode.None)
+                {
+                    entry.BaseOffset = -1;
+                }
+            }
+        }
+
+        foreach (var topic in response.Responses)
+        {
+            foreach (var entry in topic.PartitionResponses.Where(static e => e.ErrorCode == KafkaErrorCode.None))
+            {
+                cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}");
+            }
+        }
+
+        return response;
+    }
+
+    private static KafkaErrorCode Append(
+        BrokerNode broker,
+        PartitionState partition,
+        IncomingBatch incoming,
+        short acks,
+        ProduceResponse.PartitionProduceResponse entry,
+        List<(ProduceResponse.PartitionProduceResponse, PartitionState, Task<KafkaErrorCode>)> waits)
+    {
+        var result = partition.AppendAsLeader(broker.Id, incoming, acks);
+        if (result.Error != KafkaErrorCode.None)
+        {
+            return result.Error;
+        }
+
+        entry.BaseOffset = result.BaseOffset;
+        entry.LogStartOffset = 0;
+        if (acks == -1)
+        {
+            waits.Add((entry, partition, partition.WaitForHighWatermark(result.LastOffset + 1)));
+        }
+
+        return KafkaErrorCode.None;
+    }
+
+    /// <summary>Checks one v2 record batch (magic, length, count, CRC-32C) and copies it for the log.</summary>
+    internal static KafkaErrorCode ValidateBatch(ReadOnlyMemory<byte>? records, out IncomingBatch? incoming)
+    {
+        incoming = null;
+        if (records is not { } memory || memory.Length < RecordBatchHeaderSize)
+        {
+            return KafkaErrorCode.InvalidRecord;
+        }
+
+        var span = memory.Span;
+        var batchLength = BinaryPrimitives.ReadInt32BigEndian(span[8..]);
+        if (span[16] != 2 || (long)batchLength + 12 != span.Length)
+        {
+            return KafkaErrorCode.InvalidRecord;
+        }
+
+        var lastOffsetDelta = BinaryPrimitives.ReadInt32BigEndian(span[23..]);
+        var recordsCount = BinaryPrimitives.ReadInt32BigEndian(span[57..]);
+        if (lastOffsetDelta < 0 || recordsCount != lastOffsetDelta + 1)
+        {
+            return KafkaErrorCode.InvalidRecord;
+        }
+
+        if (Crc32C(span[21..]) != BinaryPrimitives.ReadUInt32BigEndian(span[17..]))
+        {
+            return KafkaErrorCode.CorruptMessage;
+        }
+
+        incoming = new IncomingBatch(
+            span.ToArray(),
+            BinaryPrimitives.ReadInt64BigEndian(span[43..]),
+            BinaryPrimitives.ReadInt16BigEndian(span[51..]),
+            BinaryPrimitives.ReadInt32BigEndian(span[53..]),
+            lastOffsetDelta);
+        return KafkaErrorCode.None;
+    }
+
+    private static uint Crc32C(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        while (data.Length >= 8)
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            data = data[8..];
+        }
+
+        foreach (var b in data)
+        {
+            crc = BitOperations.Crc32C(crc, b);
+        }
+
+        return ~crc;
+    }
+
+    private ListOffsetsResponse ListOffsets(BrokerNode broker, ListOffsetsRequest request)
+    {
+        var response = new ListOffsetsResponse();
+        foreach (var topic in request.Topics)
+        {
+            var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
+            response.Topics.Add(topicResponse);
+            foreach (var requested in topic.Partitions)
+            {
+                var partition = cluster.FindPartition(topic.Name, requested.PartitionIndex);
+                var entry = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = requested.PartitionIndex, Timestamp = -1, Offset = -1, LeaderEpoch = -1 };
+                topicResponse.Partitions.Add(entry);
+                if (partition is null)
+                {
+                    entry.ErrorCode = KafkaErrorCode.UnknownTopicOrPartition;
+                    continue;
+                }
+
+                var read = partition.ReadForConsumer(broker.Id, 0, 0);
+                if (read.Error is not KafkaErrorCode.None and not KafkaErrorCode.OffsetOutOfRange)
+                {
+                    entry.ErrorCode = read.Error;
+                    continue;
+                }
+
+                entry.LeaderEpoch = partition.LeaderEpoch;
+                entry.Offset = requested.Timestamp switch
+                {
+                    -2 => read.LogStartOffset,
+                    -1 => read.HighWatermark,
+                    _ => OffsetForTimestamp(partition, broker.Id, requested.Timestamp, read.HighWatermark),
+                };
+            }
+        }
+
+        return response;
+    }
+
+    /// <summary>The first offset of the first batch whose max timestamp reaches <paramref name="timestamp"/>, or the high watermark.</summary>
+    private static long OffsetForTimestamp(PartitionState partition, int brokerId, long timestamp, long highWatermark)
+    {
+        foreach (var batch in partition.BatchesOf(brokerId))
+        {
+            if (batch.BaseOffset >= highWatermark)
+            {
+                break;
+            }
+
+            if (BinaryPrimitives.ReadInt64BigEndian(batch.Data.Span[35..]) >= timestamp)
+            {
+                return batch.BaseOffset;
+            }
+        }
+
+        return highWatermark;
+    }
+
+    private async Task<FetchResponse> FetchAsync(BrokerNode broker, FetchRequest request, CancellationToken token)
+    {
+        var deadline = cluster.Time.GetTimestamp();
+        var wait = TimeSpan.FromMilliseconds(Math.Max(0, request.MaxWaitMs));
+        while (true)
+        {
+            var changed = cluster.HighWatermarkChanged;
+            var (response, bytes, errors) = FetchOnce(broker, request);
+            var remaining = wait - cluster.Time.GetElapsedTime(deadline);
+            if (bytes >= Math.Max(1, request.MinBytes) || errors || remaining <= TimeSpan.Zero || !broker.IsUp)
+            {
+                return response;
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining, token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // MaxWaitMs passed: answer with what there is.
+            }
+        }
+    }
+
+    private (FetchResponse Response, int Bytes, bool Errors) FetchOnce(BrokerNode broker, FetchRequest request)
+    {
+        var response = new FetchResponse { SessionId = 0 };
+        var total = 0;
+        var errors = false;
+        var budget = request.MaxBytes > 0 ? request.MaxBytes : int.MaxValue;
+        foreach (var topic in request.Topics)
+        {
+            var topicResponse = new FetchResponse.FetchableTopicResponse { Topic = topic.Topic };
+            response.Responses.Add(topicResponse);
+            foreach (var requested in topic.Partitions)
+            {
+                var entry = new FetchResponse.PartitionData { PartitionIndex = requested.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1, PreferredReadReplica = -1, AbortedTransactions = [] };
+                topicResponse.Partitions.Add(entry);
+                var partition = cluster.FindPartition(topic.Topic, requested.Partition);
+                if (partition is null)
+                {
+                    entry.ErrorCode = KafkaErrorCode.UnknownTopicOrPartition;
+                    errors = true;
+                    continue;
+                }
+
+                var read = partition.ReadForConsumer(broker.Id, requested.FetchOffset, Math.Min(requested.PartitionMaxBytes, Math.Max(1, budget - total)));
+                entry.ErrorCode = read.Error;
+                entry.HighWatermark = read.HighWatermark;
+                entry.LastStableOffset = read.HighWatermark;
+                entry.LogStartOffset = read.LogStartOffset;
+                if (read.Error != KafkaErrorCode.None)
+                {
+                    errors = true;
+                    continue;
+                }
+
+                if (read.Batches.Count > 0)
+                {
+                    var size = read.Batches.Sum(static b => b.Data.Length);
+                    var records = new byte[size];
+                    var position = 0;
+                    foreach (var batch in read.Batches)
+                    {
+                        batch.Data.Span.CopyTo(records.AsSpan(position));
+                        position += batch.Data.Length;
+                    }
+
+                    entry.Records = records;
+                    total += size;
+                }
+            }
+        }
+
+        return (response, total, errors);
+    }
+}

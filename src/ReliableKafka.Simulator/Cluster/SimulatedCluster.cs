@@ -1,0 +1,356 @@
+using System.Collections.Concurrent;
+
+namespace ReliableKafka.Simulator.Cluster;
+
+/// <summary>
+/// A multi-broker cluster that speaks the Kafka wire protocol on 127.0.0.1, in-process. Each partition keeps a log
+/// per replica; followers copy from the leader in the background, the ISR and the high watermark follow from that,
+/// and the cluster records every append, acknowledgement, truncation and election in <see cref="Truth"/>.
+/// For tests and laptops only: nothing in production may depend on it.
+/// </summary>
+public sealed class SimulatedCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan ReplicationTick = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan IsrCheckInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly SimulatedClusterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SortedDictionary<int, BrokerNode> _brokers = [];
+    private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
+    private readonly Lock _topicsGate = new();
+    private readonly SemaphoreSlim _replicationSignal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _signalled;
+    private TaskCompletionSource _highWatermarkChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextProducerId = 1000;
+    private Task _replication = Task.CompletedTask;
+
+    private SimulatedCluster(SimulatedClusterOptions options)
+    {
+        _options = options;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        Truth = new GroundTruth(_time);
+        Handler = new RequestHandler(this);
+    }
+
+    /// <summary>Every append, acknowledgement, truncation and election so far.</summary>
+    public GroundTruth Truth { get; }
+
+    /// <summary>"host:port" of every broker, comma-separated, for bootstrap.servers.</summary>
+    public string BootstrapServers => string.Join(',', _brokers.Values.Select(static b => $"{b.Host}:{b.Port}"));
+
+    /// <summary>The broker ids, 1..N.</summary>
+    public IReadOnlyList<int> BrokerIds => [.. _brokers.Keys];
+
+    /// <summary>The options the cluster runs with.</summary>
+    public SimulatedClusterOptions Options => _options;
+
+    internal RequestHandler Handler { get; }
+
+    internal TimeProvider Time => _time;
+
+    internal IEnumerable<BrokerNode> Brokers => _brokers.Values;
+
+    internal int ControllerId => _brokers.Values.FirstOrDefault(static b => b.IsUp)?.Id ?? -1;
+
+    /// <summary>Starts every broker and returns once they all listen.</summary>
+    /// <param name="options">The layout; three brokers on ephemeral ports when null.</param>
+    /// <returns>The running cluster.</returns>
+    public static SimulatedCluster Start(SimulatedClusterOptions? options = null)
+    {
+        options ??= new SimulatedClusterOptions();
+        if (options.Brokers < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Brokers, "A cluster needs at least one broker.");
+        }
+
+        var cluster = new SimulatedCluster(options);
+        try
+        {
+            for (var id = 1; id <= options.Brokers; id++)
+            {
+                var port = options.FirstPort == 0 ? 0 : options.FirstPort + id - 1;
+                var broker = new BrokerNode(cluster, id, options.Host, port);
+                cluster._brokers[id] = broker;
+                broker.Start();
+            }
+        }
+        catch
+        {
+            foreach (var broker in cluster._brokers.Values)
+            {
+                broker.Stop();
+            }
+
+            throw;
+        }
+
+        cluster._replication = Task.Run(cluster.ReplicateAsync);
+        return cluster;
+    }
+
+    /// <summary>Creates a topic; replicas are spread over the brokers round-robin.</summary>
+    /// <param name="name">The topic.</param>
+    /// <param name="settings">Partitions, replication factor, min.insync.replicas and the rest.</param>
+    /// <exception cref="InvalidOperationException">The topic exists, or the replication factor exceeds the broker count.</exception>
+    public void CreateTopic(string name, TopicSettings settings)
+    {
+        if (TryCreateTopic(name, settings) is { } error)
+        {
+            throw new InvalidOperationException(error);
+        }
+    }
+
+    /// <summary>Crashes a broker: its listener closes and its connections are reset; its logs survive.</summary>
+    /// <param name="brokerId">The broker.</param>
+    public void CrashBroker(int brokerId)
+    {
+        var broker = _brokers[brokerId];
+        if (!broker.IsUp)
+        {
+            return;
+        }
+
+        broker.Stop();
+        Truth.Add(TruthEventKind.BrokerStateChanged, null, -1, brokerId, detail: "crashed");
+        foreach (var partition in AllPartitions())
+        {
+            partition.OnBrokerDown(brokerId);
+        }
+
+        NotifyHighWatermarkChanged();
+    }
+
+    /// <summary>Restarts a crashed broker on the same port: it rejoins as a follower, truncates and catches up.</summary>
+    /// <param name="brokerId">The broker.</param>
+    public void RestartBroker(int brokerId)
+    {
+        var broker = _brokers[brokerId];
+        if (broker.IsUp)
+        {
+            return;
+        }
+
+        broker.Start();
+        Truth.Add(TruthEventKind.BrokerStateChanged, null, -1, brokerId, detail: "restarted");
+        foreach (var partition in AllPartitions())
+        {
+            partition.OnBrokerUp(brokerId);
+        }
+
+        Signal();
+    }
+
+    /// <summary>Moves a partition's leadership to an in-sync replica.</summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="partition">The partition.</param>
+    /// <param name="brokerId">The new leader.</param>
+    /// <exception cref="InvalidOperationException">The partition does not exist or the broker is not an online in-sync replica.</exception>
+    public void MoveLeader(string topic, int partition, int brokerId)
+    {
+        var state = FindPartition(topic, partition) ?? throw new InvalidOperationException($"{topic}[{partition}] does not exist.");
+        if (state.MoveLeader(brokerId) != Protocol.KafkaErrorCode.None)
+        {
+            throw new InvalidOperationException($"Broker {brokerId} is not an online in-sync replica of {topic}[{partition}] (ISR {string.Join(",", state.Isr)}).");
+        }
+    }
+
+    /// <summary>A snapshot of brokers and partitions (leader, replicas, ISR, high watermark, log end offsets).</summary>
+    /// <returns>The snapshot.</returns>
+    public ClusterSnapshot Describe() => new(
+        [.. _brokers.Values.Select(static b => new BrokerSnapshot(b.Id, b.Host, b.Port, b.IsUp ? "up" : "down"))],
+        [.. _topics.Values.OrderBy(static t => t.Name, StringComparer.Ordinal).Select(static t => new TopicSnapshot(
+            t.Name,
+            t.Settings,
+            [.. t.Partitions.Select(static p => new PartitionSnapshot(
+                p.Index, p.Leader, p.LeaderEpoch, [.. p.ReplicaIds], [.. p.Isr], p.HighWatermark,
+                p.ReplicaIds.ToDictionary(static id => id, id => p.LogEndOffset(id))))]))]);
+
+    /// <summary>Stops every broker.</summary>
+    /// <returns>A task that completes when stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var broker in _brokers.Values)
+        {
+            broker.Stop();
+        }
+
+        try
+        {
+            await _replication.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        _stopping.Dispose();
+        _replicationSignal.Dispose();
+    }
+
+    /// <summary>Completes at the next high-watermark advance or leadership change anywhere (long-polling fetches wait on it).</summary>
+    internal Task HighWatermarkChanged => Volatile.Read(ref _highWatermarkChanged).Task;
+
+    internal void NotifyHighWatermarkChanged() =>
+        Interlocked.Exchange(ref _highWatermarkChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    internal long NextProducerId() => Interlocked.Increment(ref _nextProducerId);
+
+    internal PartitionState? FindPartition(string topic, int partition) =>
+        _topics.TryGetValue(topic, out var state) && partition >= 0 && partition < state.Partitions.Length ? state.Partitions[partition] : null;
+
+    internal TopicState? FindTopic(string topic) => _topics.GetValueOrDefault(topic);
+
+    internal IReadOnlyCollection<TopicState> Topics => [.. _topics.Values];
+
+    /// <summary>The topic, created with the default settings when auto-creation is on; null otherwise.</summary>
+    internal TopicState? GetOrAutoCreate(string topic)
+    {
+        if (_topics.TryGetValue(topic, out var state))
+        {
+            return state;
+        }
+
+        if (!_options.AutoCreateTopics || !IsValidTopicName(topic))
+        {
+            return null;
+        }
+
+        TryCreateTopic(topic, _options.EffectiveDefaultTopic);
+        return _topics.GetValueOrDefault(topic);
+    }
+
+    /// <summary>Creates a topic; returns null on success or why not.</summary>
+    internal string? TryCreateTopic(string name, TopicSettings settings)
+    {
+        if (!IsValidTopicName(name))
+        {
+            return $"'{name}' is not a valid topic name: use 1-249 characters from a-z, A-Z, 0-9, '.', '_' and '-'.";
+        }
+
+        if (settings.Partitions < 1)
+        {
+            return $"Topic '{name}' needs at least one partition, not {settings.Partitions}.";
+        }
+
+        if (settings.ReplicationFactor < 1 || settings.ReplicationFactor > _brokers.Count)
+        {
+            return $"Replication factor {settings.ReplicationFactor} for topic '{name}' must be between 1 and the {_brokers.Count} brokers.";
+        }
+
+        if (settings.MinInSyncReplicas < 1)
+        {
+            return $"min.insync.replicas for topic '{name}' must be at least 1, not {settings.MinInSyncReplicas}.";
+        }
+
+        lock (_topicsGate)
+        {
+            if (_topics.ContainsKey(name))
+            {
+                return $"Topic '{name}' already exists.";
+            }
+
+            var ids = _brokers.Keys.ToArray();
+            var partitions = new PartitionState[settings.Partitions];
+            for (var p = 0; p < partitions.Length; p++)
+            {
+                var replicas = Enumerable.Range(0, settings.ReplicationFactor).Select(r => ids[(p + r) % ids.Length]).ToArray();
+                var partition = new PartitionState(name, p, replicas, settings, _time, Truth);
+                partition.Appended += _ => Signal();
+                partition.HighWatermarkAdvanced += _ => NotifyHighWatermarkChanged();
+                foreach (var broker in replicas.Where(id => !_brokers[id].IsUp))
+                {
+                    partition.OnBrokerDown(broker);
+                }
+
+                partitions[p] = partition;
+            }
+
+            _topics[name] = new TopicState(name, settings, partitions);
+            return null;
+        }
+    }
+
+    internal bool DeleteTopic(string name) => _topics.TryRemove(name, out _);
+
+    private static bool IsValidTopicName(string name) =>
+        name.Length is > 0 and <= 249 && name is not "." and not ".." && name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
+    private IEnumerable<PartitionState> AllPartitions() => _topics.Values.SelectMany(static t => t.Partitions);
+
+    private void Signal()
+    {
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            _replicationSignal.Release();
+        }
+    }
+
+    /// <summary>The followers' fetch loop: on every append (or each tick, for delayed followers) copy from leaders; shrink ISRs.</summary>
+    private async Task ReplicateAsync()
+    {
+        var lastIsrCheck = _time.GetTimestamp();
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            await _replicationSignal.WaitAsync(ReplicationTick, token).ConfigureAwait(false);
+            Volatile.Write(ref _signalled, 0);
+            foreach (var partition in AllPartitions())
+            {
+                foreach (var replica in partition.ReplicaIds)
+                {
+                    if (_brokers[replica].IsUp)
+                    {
+                        partition.ReplicateTo(replica);
+                    }
+                }
+            }
+
+            if (_time.GetElapsedTime(lastIsrCheck) >= IsrCheckInterval)
+            {
+                lastIsrCheck = _time.GetTimestamp();
+                foreach (var partition in AllPartitions())
+                {
+                    partition.ShrinkIsr(_options.ReplicaLagTimeMax);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>A topic and its partitions.</summary>
+internal sealed record TopicState(string Name, TopicSettings Settings, PartitionState[] Partitions);
+
+/// <summary>What <see cref="SimulatedCluster.Describe"/> returns.</summary>
+/// <param name="Brokers">Every broker.</param>
+/// <param name="Topics">Every topic.</param>
+public sealed record ClusterSnapshot(IReadOnlyList<BrokerSnapshot> Brokers, IReadOnlyList<TopicSnapshot> Topics);
+
+/// <summary>One broker.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Host">Its address.</param>
+/// <param name="Port">Its port.</param>
+/// <param name="State">"up" or "down".</param>
+public sealed record BrokerSnapshot(int Id, string Host, int Port, string State);
+
+/// <summary>One topic.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Settings">Its configuration.</param>
+/// <param name="Partitions">Its partitions.</param>
+public sealed record TopicSnapshot(string Name, TopicSettings Settings, IReadOnlyList<PartitionSnapshot> Partitions);
+
+/// <summary>One partition.</summary>
+/// <param name="Partition">Its index.</param>
+/// <param name="Leader">The leader, or -1.</param>
+/// <param name="LeaderEpoch">The leader epoch.</param>
+/// <param name="Replicas">The replicas, in preference order.</param>
+/// <param name="Isr">The in-sync replicas.</param>
+/// <param name="HighWatermark">The high watermark.</param>
+/// <param name="LogEndOffsets">Each replica's log end offset.</param>
+public sealed record PartitionSnapshot(int Partition, int Leader, int LeaderEpoch, IReadOnlyList<int> Replicas, IReadOnlyList<int> Isr, long HighWatermark, IReadOnlyDictionary<int, long> LogEndOffsets);

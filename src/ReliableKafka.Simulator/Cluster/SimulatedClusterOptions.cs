@@ -1,0 +1,31 @@
+namespace ReliableKafka.Simulator.Cluster;
+
+/// <summary>How a <see cref="SimulatedCluster"/> is laid out.</summary>
+public sealed class SimulatedClusterOptions
+{
+    /// <summary>Number of brokers, with ids 1..N. The default is 3.</summary>
+    public int Brokers { get; set; } = 3;
+
+    /// <summary>The address brokers listen on and advertise. The default is 127.0.0.1 (not localhost, which may resolve to ::1).</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>The first broker's port; the others follow consecutively. The default, 0, gives every broker an ephemeral port.</summary>
+    public int FirstPort { get; set; }
+
+    /// <summary>Whether a Metadata or Produce request for an unknown topic creates it. The default is true.</summary>
+    public bool AutoCreateTopics { get; set; } = true;
+
+    /// <summary>Settings of auto-created topics. The default: 1 partition, replication factor min(3, brokers), min.insync.replicas 1.</summary>
+    public TopicSettings? DefaultTopic { get; set; }
+
+    /// <summary>replica.lag.time.max.ms: how long a follower may be behind before it leaves the ISR. The default is 30 seconds.</summary>
+    public TimeSpan ReplicaLagTimeMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The cluster id Metadata reports. The default is "reliablekafka-simulator".</summary>
+    public string ClusterId { get; set; } = "reliablekafka-simulator";
+
+    /// <summary>The clock; the system clock when null.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    internal TopicSettings EffectiveDefaultTopic => DefaultTopic ?? new TopicSettings(1, Math.Min(3, Brokers), 1);
+}

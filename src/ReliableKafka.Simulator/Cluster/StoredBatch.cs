@@ -1,0 +1,23 @@
+namespace ReliableKafka.Simulator.Cluster;
+
+/// <summary>
+/// One record batch as a replica stores it: the raw v2 bytes (base offset and leader epoch already patched) and the
+/// header fields the broker reasons about. Replicas share the same bytes: they are never written after the append.
+/// </summary>
+internal sealed record StoredBatch(
+    long BaseOffset,
+    long LastOffset,
+    int LeaderEpoch,
+    long ProducerId,
+    short ProducerEpoch,
+    int BaseSequence,
+    int LastSequence,
+    ReadOnlyMemory<byte> Data,
+    DateTimeOffset AppendedAt)
+{
+    /// <summary>Number of offsets the batch covers.</summary>
+    public long Count => LastOffset - BaseOffset + 1;
+
+    /// <summary>True when the batch came from an idempotent producer.</summary>
+    public bool IsIdempotent => ProducerId >= 0;
+}
