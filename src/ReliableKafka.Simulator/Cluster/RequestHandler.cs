@@ -6,57 +6,78 @@ namespace ReliableKafka.Simulator.Cluster;
 
 /// <summary>
 /// Turns one request frame into one response frame (or none, for acks=0), following Kafka's broker semantics.
-/// A malformed request throws <see cref="KafkaProtocolException"/> and its connection is closed.
+/// A malformed request throws <see cref="KafkaProtocolException"/> and its connection is closed. Each group of APIs
+/// registers its handlers from its own partial file (produce and fetch here, groups, admin).
 /// </summary>
-internal sealed class RequestHandler(SimulatedCluster cluster)
+internal sealed partial class RequestHandler
 {
-    /// <summary>The APIs and versions this broker answers (non-flexible versions, plus ApiVersions v3).</summary>
-    internal static readonly (ApiKey Key, short Min, short Max)[] Advertised =
-    [
-        (ApiKey.Produce, 3, 8),
-        (ApiKey.Fetch, 4, 11),
-        (ApiKey.ListOffsets, 1, 5),
-        (ApiKey.Metadata, 1, 8),
-        (ApiKey.ApiVersions, 0, 3),
-        (ApiKey.InitProducerId, 0, 1),
-    ];
-
     private const int RecordBatchHeaderSize = 61;
 
-    public async ValueTask<byte[]?> HandleAsync(BrokerNode broker, ReadOnlyMemory<byte> frame, CancellationToken token)
+    private readonly SimulatedCluster _cluster;
+    private readonly SortedDictionary<ApiKey, (short Min, short Max, Handler Handle)> _handlers = [];
+
+    public RequestHandler(SimulatedCluster cluster)
+    {
+        _cluster = cluster;
+        Register(ApiKey.Produce, 3, 8, async (broker, header, body, token) =>
+            await ProduceAsync(broker, ProduceRequest.Read(ref body, header.ApiVersion), token).ConfigureAwait(false) is { } response
+                ? Respond(header, response)
+                : null);
+        Register(ApiKey.Fetch, 4, 11, async (broker, header, body, token) =>
+            Respond(header, await FetchAsync(broker, FetchRequest.Read(ref body, header.ApiVersion), token).ConfigureAwait(false)));
+        Register(ApiKey.ListOffsets, 1, 5, (broker, header, body, _) =>
+            Done(Respond(header, ListOffsets(broker, ListOffsetsRequest.Read(ref body, header.ApiVersion)))));
+        Register(ApiKey.Metadata, 1, 8, (_, header, body, _) =>
+            Done(Respond(header, Metadata(MetadataRequest.Read(ref body, header.ApiVersion), header.ApiVersion))));
+        Register(ApiKey.ApiVersions, 0, 3, (_, header, body, _) =>
+        {
+            ApiVersionsRequest.Read(ref body, header.ApiVersion);
+            return Done(Respond(header, ApiVersions()));
+        });
+        Register(ApiKey.InitProducerId, 0, 1, (_, header, body, _) =>
+        {
+            InitProducerIdRequest.Read(ref body, header.ApiVersion);
+            return Done(Respond(header, new InitProducerIdResponse { ProducerId = _cluster.NextProducerId(), ProducerEpoch = 0 }));
+        });
+        RegisterGroupApis();
+        RegisterAdminApis();
+    }
+
+    /// <summary>Handles one request; returns the whole response frame, or null when none is sent.</summary>
+    private delegate ValueTask<byte[]?> Handler(BrokerNode broker, RequestHeader header, KafkaReader body, CancellationToken token);
+
+    /// <summary>The APIs and versions this broker answers (non-flexible versions, plus ApiVersions v3).</summary>
+    internal IEnumerable<(ApiKey Key, short Min, short Max)> Advertised => _handlers.Select(static h => (h.Key, h.Value.Min, h.Value.Max));
+
+    public ValueTask<byte[]?> HandleAsync(BrokerNode broker, ReadOnlyMemory<byte> frame, CancellationToken token)
     {
         var header = KafkaFrame.ReadRequestHeader(frame, out var body);
         var version = header.ApiVersion;
-        if (header.ApiKey == ApiKey.ApiVersions)
+        if (header.ApiKey == ApiKey.ApiVersions && version > 3)
         {
-            return version > 3 ? ApiVersionsFallback(header.CorrelationId) : Respond(version, header.CorrelationId, ApiVersions(ApiVersionsRequest.Read(ref body, version)));
+            return Done(ApiVersionsFallback(header.CorrelationId));
         }
 
-        var supported = Array.Find(Advertised, a => a.Key == header.ApiKey);
-        if (supported.Max == 0 && supported.Key != header.ApiKey || version < supported.Min || version > supported.Max)
+        if (!_handlers.TryGetValue(header.ApiKey, out var handler) || version < handler.Min || version > handler.Max)
         {
             throw new KafkaProtocolException($"{header.ApiKey} v{version} is not supported by this broker.");
         }
 
-        switch (header.ApiKey)
-        {
-            case ApiKey.Metadata:
-                return Respond(version, header.CorrelationId, Metadata(MetadataRequest.Read(ref body, version), version));
-            case ApiKey.Produce:
-                var produce = await ProduceAsync(broker, ProduceRequest.Read(ref body, version), token).ConfigureAwait(false);
-                return produce is null ? null : Respond(version, header.CorrelationId, produce);
-            case ApiKey.InitProducerId:
-                InitProducerIdRequest.Read(ref body, version);
-                return Respond(version, header.CorrelationId, new InitProducerIdResponse { ProducerId = cluster.NextProducerId(), ProducerEpoch = 0 });
-            case ApiKey.ListOffsets:
-                return Respond(version, header.CorrelationId, ListOffsets(broker, ListOffsetsRequest.Read(ref body, version)));
-            case ApiKey.Fetch:
-                var fetch = await FetchAsync(broker, FetchRequest.Read(ref body, version), token).ConfigureAwait(false);
-                return Respond(version, header.CorrelationId, fetch);
-            default:
-                throw new KafkaProtocolException($"{header.ApiKey} is not supported by this broker.");
-        }
+        return handler.Handle(broker, header, body, token);
     }
+
+    /// <summary>Implemented in RequestHandler.Groups.cs: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch.</summary>
+    partial void RegisterGroupApis();
+
+    /// <summary>Implemented in RequestHandler.Admin.cs: CreateTopics, DeleteTopics, DescribeConfigs, CreatePartitions.</summary>
+    partial void RegisterAdminApis();
+
+    private void Register(ApiKey key, short min, short max, Handler handle) => _handlers[key] = (min, max, handle);
+
+    private static ValueTask<byte[]?> Done(byte[]? response) => ValueTask.FromResult(response);
+
+    private static byte[] Respond<T>(RequestHeader header, T body)
+        where T : IKafkaMessage<T> => Respond(header.ApiVersion, header.CorrelationId, body);
 
     private static byte[] Respond<T>(short version, int correlationId, T body)
         where T : IKafkaMessage<T>
@@ -66,7 +87,7 @@ internal sealed class RequestHandler(SimulatedCluster cluster)
         return writer.ToArray();
     }
 
-    private static ApiVersionsResponse ApiVersions(ApiVersionsRequest request) => new()
+    private ApiVersionsResponse ApiVersions() => new()
     {
         ErrorCode = KafkaErrorCode.None,
         ApiKeys = [.. Advertised.Select(static a => new ApiVersionsResponse.ApiVersion { ApiKey = a.Key, MinVersion = a.Min, MaxVersion = a.Max })],
@@ -95,13 +116,13 @@ internal sealed class RequestHandler(SimulatedCluster cluster)
         var allowCreate = version < 4 || request.AllowAutoTopicCreation;
         var response = new MetadataResponse
         {
-            ClusterId = cluster.Options.ClusterId,
-            ControllerId = cluster.ControllerId,
-            Brokers = [.. cluster.Brokers.Where(static b => b.IsUp).Select(static b => new MetadataResponse.MetadataResponseBroker { NodeId = b.Id, Host = b.Host, Port = b.Port })],
+            ClusterId = _cluster.Options.ClusterId,
+            ControllerId = _cluster.ControllerId,
+            Brokers = [.. _cluster.Brokers.Where(static b => b.IsUp).Select(static b => new MetadataResponse.MetadataResponseBroker { NodeId = b.Id, Host = b.Host, Port = b.Port })],
         };
         var topics = request.Topics is null
-            ? cluster.Topics.Select(static t => (t.Name, (TopicState?)t))
-            : request.Topics.Select(t => (t.Name, allowCreate ? cluster.GetOrAutoCreate(t.Name) : cluster.FindTopic(t.Name)));
+            ? _cluster.Topics.Select(static t => (t.Name, (TopicState?)t))
+            : request.Topics.Select(t => (t.Name, allowCreate ? _cluster.GetOrAutoCreate(t.Name) : _cluster.FindTopic(t.Name)));
         foreach (var (name, topic) in topics)
         {
             if (topic is null)
@@ -122,7 +143,7 @@ internal sealed class RequestHandler(SimulatedCluster cluster)
                     LeaderEpoch = partition.LeaderEpoch,
                     ReplicaNodes = replicas,
                     IsrNodes = [.. partition.Isr],
-                    OfflineReplicas = [.. replicas.Where(id => cluster.Brokers.First(b => b.Id == id) is { IsUp: false })],
+                    OfflineReplicas = [.. replicas.Where(id => _cluster.Brokers.First(b => b.Id == id) is { IsUp: false })],
                 });
             }
 
@@ -141,7 +162,7 @@ internal sealed class RequestHandler(SimulatedCluster cluster)
         {
             var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
             response.Responses.Add(topicResponse);
-            var state = cluster.FindTopic(topic.Name);
+            var state = _cluster.FindTopic(topic.Name);
             foreach (var data in topic.PartitionData)
             {
                 var entry = new ProduceResponse.PartitionProduceResponse { Index = data.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
@@ -179,7 +200,7 @@ internal sealed class RequestHandler(SimulatedCluster cluster)
         {
             foreach (var entry in topic.PartitionResponses.Where(static e => e.ErrorCode == KafkaErrorCode.None))
             {
-                cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}");
+                _cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}");
             }
         }
 
@@ -273,7 +294,7 @@ internal sealed class RequestHandler(SimulatedCluster cluster)
             response.Topics.Add(topicResponse);
             foreach (var requested in topic.Partitions)
             {
-                var partition = cluster.FindPartition(topic.Name, requested.PartitionIndex);
+                var partition = _cluster.FindPartition(topic.Name, requested.PartitionIndex);
                 var entry = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = requested.PartitionIndex, Timestamp = -1, Offset = -1, LeaderEpoch = -1 };
                 topicResponse.Partitions.Add(entry);
                 if (partition is null)
@@ -323,13 +344,13 @@ internal sealed class RequestHandler(SimulatedCluster cluster)
 
     private async Task<FetchResponse> FetchAsync(BrokerNode broker, FetchRequest request, CancellationToken token)
     {
-        var deadline = cluster.Time.GetTimestamp();
+        var deadline = _cluster.Time.GetTimestamp();
         var wait = TimeSpan.FromMilliseconds(Math.Max(0, request.MaxWaitMs));
         while (true)
         {
-            var changed = cluster.HighWatermarkChanged;
+            var changed = _cluster.HighWatermarkChanged;
             var (response, bytes, errors) = FetchOnce(broker, request);
-            var remaining = wait - cluster.Time.GetElapsedTime(deadline);
+            var remaining = wait - _cluster.Time.GetElapsedTime(deadline);
             if (bytes >= Math.Max(1, request.MinBytes) || errors || remaining <= TimeSpan.Zero || !broker.IsUp)
             {
                 return response;
@@ -360,7 +381,7 @@ internal sealed class RequestHandler(SimulatedCluster cluster)
             {
                 var entry = new FetchResponse.PartitionData { PartitionIndex = requested.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1, PreferredReadReplica = -1, AbortedTransactions = [] };
                 topicResponse.Partitions.Add(entry);
-                var partition = cluster.FindPartition(topic.Topic, requested.Partition);
+                var partition = _cluster.FindPartition(topic.Topic, requested.Partition);
                 if (partition is null)
                 {
                     entry.ErrorCode = KafkaErrorCode.UnknownTopicOrPartition;

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Reflection;
 using System.Text;
-using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Tests.Protocol;
 
