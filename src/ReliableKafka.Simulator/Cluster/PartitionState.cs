@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Cluster;
@@ -143,8 +142,8 @@ internal sealed class PartitionState
             }
 
             var baseOffset = leader.Log.LogEndOffset;
-            BinaryPrimitives.WriteInt64BigEndian(batch.Data, baseOffset);
-            BinaryPrimitives.WriteInt32BigEndian(batch.Data.AsSpan(12), LeaderEpoch);
+            RecordBatch.SetBaseOffset(batch.Data, baseOffset);
+            RecordBatch.SetPartitionLeaderEpoch(batch.Data, LeaderEpoch);
             var stored = new StoredBatch(baseOffset, baseOffset + batch.LastOffsetDelta, LeaderEpoch, batch.ProducerId, batch.ProducerEpoch,
                 batch.BaseSequence, lastSequence, batch.Data, _time.GetUtcNow());
             leader.Log.Append(stored);

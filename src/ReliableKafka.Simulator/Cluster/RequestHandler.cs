@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Numerics;
 using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Cluster;
@@ -11,8 +9,6 @@ namespace ReliableKafka.Simulator.Cluster;
 /// </summary>
 internal sealed partial class RequestHandler
 {
-    private const int RecordBatchHeaderSize = 61;
-
     private readonly SimulatedCluster _cluster;
     private readonly SortedDictionary<ApiKey, (short Min, short Max, Handler Handle)> _handlers = [];
 
@@ -87,11 +83,8 @@ internal sealed partial class RequestHandler
         return writer.ToArray();
     }
 
-    private ApiVersionsResponse ApiVersions() => new()
-    {
-        ErrorCode = KafkaErrorCode.None,
-        ApiKeys = [.. Advertised.Select(static a => new ApiVersionsResponse.ApiVersion { ApiKey = a.Key, MinVersion = a.Min, MaxVersion = a.Max })],
-    };
+    private ApiVersionsResponse ApiVersions() =>
+        ApiVersionRanges.CreateResponse([.. Advertised.Select(static a => new ApiVersionRange(a.Key, a.Min, a.Max))]);
 
     /// <summary>
     /// Kafka's answer to an ApiVersions version it does not know: a v0-shaped body with UNSUPPORTED_VERSION and only
@@ -100,14 +93,7 @@ internal sealed partial class RequestHandler
     private static byte[] ApiVersionsFallback(int correlationId)
     {
         using var writer = new KafkaWriter();
-        var start = writer.BeginFrame();
-        writer.WriteInt32(correlationId);
-        writer.WriteInt16((short)KafkaErrorCode.UnsupportedVersion);
-        writer.WriteArrayLength(1);
-        writer.WriteInt16((short)ApiKey.ApiVersions);
-        writer.WriteInt16(0);
-        writer.WriteInt16(3);
-        writer.EndFrame(start);
+        ApiVersionRanges.WriteUnsupportedVersionResponse(writer, correlationId);
         return writer.ToArray();
     }
 
@@ -231,58 +217,24 @@ internal sealed partial class RequestHandler
         return KafkaErrorCode.None;
     }
 
-    /// <summary>Checks one v2 record batch (magic, length, count, CRC-32C) and copies it for the log.</summary>
+    /// <summary>Checks one v2 record batch (magic, length, count, CRC-32C, base offset 0) and copies it for the log.</summary>
     internal static KafkaErrorCode ValidateBatch(ReadOnlyMemory<byte>? records, out IncomingBatch? incoming)
     {
         incoming = null;
-        if (records is not { } memory || memory.Length < RecordBatchHeaderSize)
+        if (records is not { } memory)
         {
             return KafkaErrorCode.InvalidRecord;
         }
 
-        var span = memory.Span;
-        var batchLength = BinaryPrimitives.ReadInt32BigEndian(span[8..]);
-        if (span[16] != 2 || (long)batchLength + 12 != span.Length)
+        var error = RecordBatch.ValidateForAppend(memory.Span);
+        if (error != KafkaErrorCode.None)
         {
-            return KafkaErrorCode.InvalidRecord;
+            return error;
         }
 
-        var lastOffsetDelta = BinaryPrimitives.ReadInt32BigEndian(span[23..]);
-        var recordsCount = BinaryPrimitives.ReadInt32BigEndian(span[57..]);
-        if (lastOffsetDelta < 0 || recordsCount != lastOffsetDelta + 1)
-        {
-            return KafkaErrorCode.InvalidRecord;
-        }
-
-        if (Crc32C(span[21..]) != BinaryPrimitives.ReadUInt32BigEndian(span[17..]))
-        {
-            return KafkaErrorCode.CorruptMessage;
-        }
-
-        incoming = new IncomingBatch(
-            span.ToArray(),
-            BinaryPrimitives.ReadInt64BigEndian(span[43..]),
-            BinaryPrimitives.ReadInt16BigEndian(span[51..]),
-            BinaryPrimitives.ReadInt32BigEndian(span[53..]),
-            lastOffsetDelta);
+        var header = RecordBatchHeader.Read(memory.Span);
+        incoming = new IncomingBatch(memory.ToArray(), header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.LastOffsetDelta);
         return KafkaErrorCode.None;
-    }
-
-    private static uint Crc32C(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        while (data.Length >= 8)
-        {
-            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
-            data = data[8..];
-        }
-
-        foreach (var b in data)
-        {
-            crc = BitOperations.Crc32C(crc, b);
-        }
-
-        return ~crc;
     }
 
     private ListOffsetsResponse ListOffsets(BrokerNode broker, ListOffsetsRequest request)
@@ -333,7 +285,7 @@ internal sealed partial class RequestHandler
                 break;
             }
 
-            if (BinaryPrimitives.ReadInt64BigEndian(batch.Data.Span[35..]) >= timestamp)
+            if (RecordBatchHeader.Read(batch.Data.Span).MaxTimestamp >= timestamp)
             {
                 return batch.BaseOffset;
             }
@@ -379,7 +331,16 @@ internal sealed partial class RequestHandler
             response.Responses.Add(topicResponse);
             foreach (var requested in topic.Partitions)
             {
-                var entry = new FetchResponse.PartitionData { PartitionIndex = requested.Partition, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1, PreferredReadReplica = -1, AbortedTransactions = [] };
+                var entry = new FetchResponse.PartitionData
+                {
+                    PartitionIndex = requested.Partition,
+                    HighWatermark = -1,
+                    LastStableOffset = -1,
+                    LogStartOffset = -1,
+                    PreferredReadReplica = -1,
+                    AbortedTransactions = [],
+                    Records = ReadOnlyMemory<byte>.Empty,
+                };
                 topicResponse.Partitions.Add(entry);
                 var partition = _cluster.FindPartition(topic.Topic, requested.Partition);
                 if (partition is null)
@@ -400,6 +361,7 @@ internal sealed partial class RequestHandler
                     continue;
                 }
 
+                entry.Records = ReadOnlyMemory<byte>.Empty;
                 if (read.Batches.Count > 0)
                 {
                     var size = read.Batches.Sum(static b => b.Data.Length);

@@ -192,7 +192,12 @@ internal struct KafkaReader
     public ReadOnlyMemory<byte>? ReadCompactNullableBytes(string field = "compact nullable bytes")
     {
         var length = ReadCompactLength(field);
-        return length < 0 ? null : TakeMemory(length, field);
+        if (length < 0)
+        {
+            return null;
+        }
+
+        return TakeMemory(length, field);
     }
 
     /// <summary>

@@ -61,6 +61,10 @@ public sealed class LibrdkafkaCaptureTests(ITestOutputHelper output)
             Assert.Equal(8, metadataHeader.ApiVersion);
             Assert.Equal("protocol-capture", metadataHeader.ClientId);
             Assert.NotEqual(header.CorrelationId, metadataHeader.CorrelationId);
+
+            // A bootstrap query for brokers only: an empty (not null, which would mean all) topic list.
+            Assert.NotNull(metadata.Topics);
+            Assert.Empty(metadata.Topics);
         }
         finally
         {

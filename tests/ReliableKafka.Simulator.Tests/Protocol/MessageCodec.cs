@@ -15,6 +15,9 @@ internal abstract class MessageCodec
 
     public string Name => Type.Name;
 
+    /// <summary>A seed derived from the name alone, stable across runs (string hash codes are not).</summary>
+    public int Seed => Name.Aggregate(17, (hash, c) => unchecked((hash * 31) + c));
+
     public bool IsRequest => Type.Name.EndsWith("Request", StringComparison.Ordinal);
 
     public IEnumerable<short> Versions => Enumerable.Range(MinVersion, MaxVersion - MinVersion + 1).Select(v => (short)v);

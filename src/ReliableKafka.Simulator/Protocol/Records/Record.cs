@@ -83,7 +83,12 @@ internal sealed class Record
     private static ReadOnlyMemory<byte>? ReadVarintBytes(ref KafkaReader reader, string field)
     {
         var length = reader.ReadVarint(field);
-        return length == -1 ? null : reader.ReadRaw(length, field);
+        if (length == -1)
+        {
+            return null;
+        }
+
+        return reader.ReadRaw(length, field);
     }
 
     private static void WriteVarintBytes(KafkaWriter writer, ReadOnlyMemory<byte>? value)

@@ -49,8 +49,7 @@ internal sealed class RecordBatchBuilder
     }
 
     /// <summary>Adds a record with UTF-8 key and value.</summary>
-    public RecordBatchBuilder Add(string? key, string? value) =>
-        Add(key is null ? null : Encoding.UTF8.GetBytes(key), value is null ? null : Encoding.UTF8.GetBytes(value));
+    public RecordBatchBuilder Add(string? key, string? value) => Add(Utf8(key), Utf8(value));
 
     public byte[] Build()
     {
@@ -108,5 +107,16 @@ internal sealed class RecordBatchBuilder
         }
 
         return builder.Build();
+    }
+
+    // A null string must stay a null key or value: byte[] null would silently become empty memory.
+    private static ReadOnlyMemory<byte>? Utf8(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Encoding.UTF8.GetBytes(text);
     }
 }

@@ -1,0 +1,165 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using ReliableKafka.Simulator.Cluster;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ReliableKafka.Cli.Commands;
+
+/// <summary><c>rk cluster</c>: runs a simulated cluster until Ctrl-C or SIGTERM.</summary>
+internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--brokers <COUNT>")]
+        [Description("Number of brokers (ids 1..N). Default 3.")]
+        [DefaultValue(3)]
+        public int Brokers { get; init; } = 3;
+
+        [CommandOption("--port <PORT>")]
+        [Description("Port of broker 1; the others follow consecutively. Default 19092.")]
+        [DefaultValue(19092)]
+        public int Port { get; init; } = 19092;
+
+        [CommandOption("--control-port <PORT>")]
+        [Description("Port of the JSON control API. Default 19090.")]
+        [DefaultValue(19090)]
+        public int ControlPort { get; init; } = 19090;
+
+        [CommandOption("--host <ADDRESS>")]
+        [Description("Address to listen on and advertise. Default 127.0.0.1.")]
+        [DefaultValue("127.0.0.1")]
+        public string Host { get; init; } = "127.0.0.1";
+
+        [CommandOption("--topic <SPEC>")]
+        [Description("A topic to create, as name:partitions:replication[:min.insync]. Repeatable.")]
+        public string[] Topics { get; init; } = [];
+
+        [CommandOption("--no-auto-create")]
+        [Description("Refuse unknown topics instead of creating them.")]
+        public bool NoAutoCreate { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Brokers is < 1 or > 50)
+            {
+                return ValidationResult.Error($"--brokers must be between 1 and 50, not {Brokers}.");
+            }
+
+            if (Port is < 1 or > 65535 || Port + Brokers - 1 > 65535)
+            {
+                return ValidationResult.Error($"--port {Port} leaves no room for {Brokers} consecutive broker ports.");
+            }
+
+            if (ControlPort is < 1 or > 65535 || (ControlPort >= Port && ControlPort < Port + Brokers))
+            {
+                return ValidationResult.Error($"--control-port {ControlPort} must be a free port outside the broker ports {Port}-{Port + Brokers - 1}.");
+            }
+
+            foreach (var spec in Topics)
+            {
+                if (TopicSpec.Parse(spec, Brokers, out var error) is null)
+                {
+                    return ValidationResult.Error(error!);
+                }
+            }
+
+            return ValidationResult.Success();
+        }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        SimulatedCluster cluster;
+        try
+        {
+            cluster = SimulatedCluster.Start(new SimulatedClusterOptions
+            {
+                Brokers = settings.Brokers,
+                FirstPort = settings.Port,
+                Host = settings.Host,
+                AutoCreateTopics = !settings.NoAutoCreate,
+            });
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            await Console.Error.WriteLineAsync($"rk cluster: cannot listen on {settings.Host}:{settings.Port}-{settings.Port + settings.Brokers - 1}: {e.Message}. Choose other ports with --port.").ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (cluster.ConfigureAwait(false))
+        {
+            foreach (var spec in settings.Topics)
+            {
+                var (name, topic) = TopicSpec.Parse(spec, settings.Brokers, out _)!.Value;
+                cluster.CreateTopic(name, topic);
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            });
+
+            await using var control = await ControlApi.StartAsync(cluster, settings.Host, settings.ControlPort, stop.Token).ConfigureAwait(false);
+            if (control is null)
+            {
+                await Console.Error.WriteLineAsync($"rk cluster: cannot listen on {settings.Host}:{settings.ControlPort} for the control API. Choose another port with --control-port.").ConfigureAwait(false);
+                return 2;
+            }
+
+            Console.Out.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
+            await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"rk cluster: {settings.Brokers} brokers up; control API on http://{settings.Host}:{settings.ControlPort}/cluster; Ctrl-C stops.").ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("rk cluster: stopping.").ConfigureAwait(false);
+            }
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>Parses <c>name:partitions:replication[:min.insync]</c>.</summary>
+internal static class TopicSpec
+{
+    public static (string Name, TopicSettings Settings)? Parse(string spec, int brokers, out string? error)
+    {
+        error = null;
+        var parts = spec.Split(':');
+        if (parts.Length is < 3 or > 4 || parts[0].Length == 0
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var partitions) || partitions < 1
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var replication) || replication < 1)
+        {
+            error = $"--topic '{spec}' is not name:partitions:replication[:min.insync] with positive numbers, for example task-events:3:3:2.";
+            return null;
+        }
+
+        var minInSync = 1;
+        if (parts.Length == 4 && (!int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out minInSync) || minInSync < 1 || minInSync > replication))
+        {
+            error = $"--topic '{spec}': min.insync must be between 1 and the replication factor {replication}.";
+            return null;
+        }
+
+        if (replication > brokers)
+        {
+            error = $"--topic '{spec}': replication factor {replication} needs at least {replication} brokers; --brokers is {brokers}.";
+            return null;
+        }
+
+        return (parts[0], new TopicSettings(partitions, replication, minInSync));
+    }
+}

@@ -1,0 +1,12 @@
+using ReliableKafka.Cli.Commands;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("rk");
+    config.AddCommand<ClusterCommand>("cluster")
+        .WithDescription("Run a simulated Kafka cluster (brokers on consecutive ports, a JSON control API) in the foreground.")
+        .WithExample("cluster", "--brokers", "3", "--port", "19092", "--topic", "task-events:3:3:2");
+});
+return await app.RunAsync(args);

@@ -1,0 +1,117 @@
+using ReliableKafka.Simulator.Protocol;
+
+namespace ReliableKafka.Simulator.Cluster;
+
+/// <summary>
+/// FindCoordinator and the classic group APIs. The group state is cluster-wide (<see cref="Groups"/>); each group is
+/// served by one live broker (<see cref="CoordinatorOf"/>), and the others answer NOT_COORDINATOR.
+/// </summary>
+internal sealed partial class RequestHandler
+{
+    private GroupCoordinator? _groups;
+
+    /// <summary>The cluster's group coordinator, created on first use.</summary>
+    internal GroupCoordinator Groups => LazyInitializer.EnsureInitialized(ref _groups, () => new GroupCoordinator(_cluster.Time));
+
+    /// <summary>The broker that coordinates <paramref name="key"/> now, or -1 when every broker is down.</summary>
+    internal int CoordinatorOf(string key)
+    {
+        var brokers = _cluster.Brokers.ToList();
+        return CoordinatorPlacement.CoordinatorFor(key, [.. brokers.Select(static b => b.Id)], id => brokers.Exists(b => b.Id == id && b.IsUp));
+    }
+
+    partial void RegisterGroupApis()
+    {
+        Register(ApiKey.FindCoordinator, 0, 2, (_, header, body, _) =>
+            Done(Respond(header, FindCoordinator(FindCoordinatorRequest.Read(ref body, header.ApiVersion)))));
+        Register(ApiKey.JoinGroup, 0, 5, (broker, header, body, token) =>
+            JoinGroupAsync(broker, header, JoinGroupRequest.Read(ref body, header.ApiVersion), token));
+        Register(ApiKey.SyncGroup, 0, 3, (broker, header, body, token) =>
+            SyncGroupAsync(broker, header, SyncGroupRequest.Read(ref body, header.ApiVersion), token));
+        Register(ApiKey.Heartbeat, 0, 3, (broker, header, body, _) =>
+        {
+            var request = HeartbeatRequest.Read(ref body, header.ApiVersion);
+            return Done(Respond(header, IsCoordinator(broker, request.GroupId)
+                ? Groups.Heartbeat(request)
+                : new HeartbeatResponse { ErrorCode = KafkaErrorCode.NotCoordinator }));
+        });
+        Register(ApiKey.LeaveGroup, 0, 2, (broker, header, body, _) =>
+        {
+            var request = LeaveGroupRequest.Read(ref body, header.ApiVersion);
+            return Done(Respond(header, IsCoordinator(broker, request.GroupId)
+                ? Groups.Leave(request)
+                : new LeaveGroupResponse { ErrorCode = KafkaErrorCode.NotCoordinator }));
+        });
+        Register(ApiKey.OffsetCommit, 0, 7, (broker, header, body, _) =>
+            Done(Respond(header, OffsetCommit(broker, OffsetCommitRequest.Read(ref body, header.ApiVersion)))));
+        Register(ApiKey.OffsetFetch, 0, 5, (broker, header, body, _) =>
+            Done(Respond(header, OffsetFetch(broker, OffsetFetchRequest.Read(ref body, header.ApiVersion)))));
+    }
+
+    private bool IsCoordinator(BrokerNode broker, string groupId) => broker.IsUp && CoordinatorOf(groupId) == broker.Id;
+
+    private FindCoordinatorResponse FindCoordinator(FindCoordinatorRequest request)
+    {
+        if (request.KeyType is not (0 or 1))
+        {
+            return new FindCoordinatorResponse { ErrorCode = KafkaErrorCode.InvalidRequest, ErrorMessage = $"Unknown key type {request.KeyType}.", NodeId = -1, Port = -1 };
+        }
+
+        var id = CoordinatorOf(request.Key);
+        return _cluster.Brokers.FirstOrDefault(b => b.Id == id && b.IsUp) is { } coordinator
+            ? new FindCoordinatorResponse { NodeId = coordinator.Id, Host = coordinator.Host, Port = coordinator.Port }
+            : new FindCoordinatorResponse { ErrorCode = KafkaErrorCode.CoordinatorNotAvailable, ErrorMessage = "No broker is up.", NodeId = -1, Port = -1 };
+    }
+
+    private async ValueTask<byte[]?> JoinGroupAsync(BrokerNode broker, RequestHeader header, JoinGroupRequest request, CancellationToken token)
+    {
+        var response = IsCoordinator(broker, request.GroupId)
+            ? await Groups.JoinAsync(request, header.ApiVersion, header.ClientId).WaitAsync(token).ConfigureAwait(false)
+            : new JoinGroupResponse { ErrorCode = KafkaErrorCode.NotCoordinator, MemberId = request.MemberId };
+        return Respond(header, response);
+    }
+
+    private async ValueTask<byte[]?> SyncGroupAsync(BrokerNode broker, RequestHeader header, SyncGroupRequest request, CancellationToken token)
+    {
+        var response = IsCoordinator(broker, request.GroupId)
+            ? await Groups.SyncAsync(request).WaitAsync(token).ConfigureAwait(false)
+            : new SyncGroupResponse { ErrorCode = KafkaErrorCode.NotCoordinator };
+        return Respond(header, response);
+    }
+
+    private OffsetCommitResponse OffsetCommit(BrokerNode broker, OffsetCommitRequest request)
+    {
+        if (IsCoordinator(broker, request.GroupId))
+        {
+            return Groups.Commit(request, (topic, partition) => _cluster.FindPartition(topic, partition) is not null);
+        }
+
+        return new OffsetCommitResponse
+        {
+            Topics = [.. request.Topics.Select(static t => new OffsetCommitResponse.OffsetCommitResponseTopic
+            {
+                Name = t.Name,
+                Partitions = [.. t.Partitions.Select(static p => new OffsetCommitResponse.OffsetCommitResponsePartition { PartitionIndex = p.PartitionIndex, ErrorCode = KafkaErrorCode.NotCoordinator })],
+            })],
+        };
+    }
+
+    private OffsetFetchResponse OffsetFetch(BrokerNode broker, OffsetFetchRequest request)
+    {
+        if (IsCoordinator(broker, request.GroupId))
+        {
+            return Groups.FetchOffsets(request);
+        }
+
+        // v0-1 carry errors per partition only; v2+ also at the top.
+        return new OffsetFetchResponse
+        {
+            ErrorCode = KafkaErrorCode.NotCoordinator,
+            Topics = [.. (request.Topics ?? []).Select(static t => new OffsetFetchResponse.OffsetFetchResponseTopic
+            {
+                Name = t.Name,
+                Partitions = [.. t.PartitionIndexes.Select(static p => new OffsetFetchResponse.OffsetFetchResponsePartition { PartitionIndex = p, CommittedOffset = -1, Metadata = string.Empty, ErrorCode = KafkaErrorCode.NotCoordinator })],
+            })],
+        };
+    }
+}
