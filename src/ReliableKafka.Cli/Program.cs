@@ -1,5 +1,12 @@
 using ReliableKafka.Cli.Commands;
+using Spectre.Console;
 using Spectre.Console.Cli;
+
+if (Console.IsOutputRedirected)
+{
+    // Scripts and CI read rk's output: do not wrap messages at 80 columns.
+    AnsiConsole.Profile.Width = 4096;
+}
 
 var app = new CommandApp();
 app.Configure(config =>

@@ -36,8 +36,9 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
                 return;
             }
 
+            // No ReuseAddress: on Linux .NET would also set SO_REUSEPORT, letting a second cluster share the ports.
+            // A restart can rebind at once anyway, because a crash resets connections (no TIME_WAIT on this side).
             var listener = new TcpListener(IPAddress.Parse(Host), Port);
-            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Start(512);
             Port = ((IPEndPoint)listener.LocalEndpoint).Port;
             _listener = listener;

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace ReliableKafka.Cli.Tests;
+
+/// <summary>Runs a command-line client (kcat, python3) and returns its exit code and output.</summary>
+internal static class ExternalTool
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null)
+    {
+        if (!File.Exists(file))
+        {
+            throw new InvalidOperationException($"{file} is not installed; .ci/run installs it (apt-get install kcat python3-confluent-kafka).");
+        }
+
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish: {await stderr}");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ReliableKafka.Cli.Tests;
+
+/// <summary>Runs the real <c>rk</c> entry point as a child process and captures its output.</summary>
+internal sealed class RkProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource<string> _bootstrap = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private RkProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _bootstrap.TrySetException(new InvalidOperationException("rk exited before printing bootstrap.servers: " + Stderr));
+                return;
+            }
+
+            lock (_stdout)
+            {
+                _stdout.AppendLine(e.Data);
+            }
+
+            if (e.Data.StartsWith("bootstrap.servers=", StringComparison.Ordinal))
+            {
+                _bootstrap.TrySetResult(e.Data["bootstrap.servers=".Length..]);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.AppendLine(e.Data);
+                }
+            }
+        };
+    }
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    public int Pid => _process.Id;
+
+    public static RkProcess Start(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "ReliableKafka.Cli.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start rk");
+        var rk = new RkProcess(process);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return rk;
+    }
+
+    public Task<string> BootstrapServers(TimeSpan timeout) => _bootstrap.Task.WaitAsync(timeout);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager would.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>A base port with <paramref name="count"/> free consecutive ports after it.</summary>
+    public static int FreePorts(int count)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var first = Random.Shared.Next(20000, 60000);
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, first + i);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+
+                return first;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another range.
+            }
+            finally
+            {
+                listeners.ForEach(static l => l.Stop());
+            }
+        }
+
+        throw new InvalidOperationException("no free port range found");
+    }
+}
