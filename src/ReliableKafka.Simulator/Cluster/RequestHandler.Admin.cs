@@ -101,7 +101,7 @@ internal sealed partial class RequestHandler
     private (KafkaErrorCode Error, string? Message) CreateOneTopic(CreateTopicsRequest.CreatableTopic topic, bool validateOnly)
     {
         var name = topic.Name;
-        if (!IsLegalTopicName(name))
+        if (!SimulatedCluster.IsValidTopicName(name))
         {
             return (KafkaErrorCode.InvalidTopicException, $"'{name}' is not a valid topic name: use 1-249 characters from a-z, A-Z, 0-9, '.', '_' and '-' (not '.' or '..').");
         }
@@ -271,7 +271,7 @@ internal sealed partial class RequestHandler
 
     private (KafkaErrorCode, string?, IReadOnlyList<DescribedConfig>) DescribeTopicConfigs(string name)
     {
-        if (!IsLegalTopicName(name))
+        if (!SimulatedCluster.IsValidTopicName(name))
         {
             return (KafkaErrorCode.InvalidTopicException, $"'{name}' is not a valid topic name.", []);
         }
@@ -396,10 +396,6 @@ internal sealed partial class RequestHandler
     private static string ConfigText(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string ConfigText(bool value) => value ? "true" : "false";
-
-    /// <summary>Kafka's topic-name rule (the same one <see cref="SimulatedCluster"/> applies).</summary>
-    private static bool IsLegalTopicName(string name) =>
-        name.Length is > 0 and <= 249 && name is not "." and not ".." && name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     /// <summary>Kafka refuses topics whose names differ only in '.' versus '_', since both map to '_' in metric names.</summary>
     private static string TopicCollisionKey(string name) => name.Replace('.', '_');

@@ -279,7 +279,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     internal bool DeleteTopic(string name) => _topics.TryRemove(name, out _);
 
-    private static bool IsValidTopicName(string name) =>
+    /// <summary>Kafka's topic-name rule: 1-249 characters from a-z, A-Z, 0-9, '.', '_' and '-', and not "." or "..".</summary>
+    internal static bool IsValidTopicName(string name) =>
         name.Length is > 0 and <= 249 && name is not "." and not ".." && name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     private IEnumerable<PartitionState> AllPartitions() => _topics.Values.SelectMany(static t => t.Partitions);
