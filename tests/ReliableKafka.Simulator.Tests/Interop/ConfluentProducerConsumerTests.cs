@@ -123,4 +123,48 @@ public sealed class ConfluentProducerConsumerTests : IAsyncLifetime
         Assert.Equal(before.Select(static r => r.Message.Value).Concat(after.Select(static r => r.Message.Value)), values);
         Assert.Contains(_cluster.Truth.Events, e => e.Kind == TruthEventKind.Elected && e.Topic == Topic && e.LeaderEpoch == 1);
     }
+
+    [Theory]
+    [InlineData(CompressionType.None)]
+    [InlineData(CompressionType.Gzip)]
+    [InlineData(CompressionType.Snappy)]
+    [InlineData(CompressionType.Lz4)]
+    [InlineData(CompressionType.Zstd)]
+    public async Task Every_compression_codec_passes_through_untouched(CompressionType codec)
+    {
+        var topic = "codec-" + codec.ToString().ToLowerInvariant();
+        _cluster.CreateTopic(topic, new TopicSettings(1, 3, 2));
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig
+        {
+            BootstrapServers = _cluster.BootstrapServers,
+            EnableIdempotence = true,
+            CompressionType = codec,
+            LingerMs = 20,
+        }).SetLogHandler((_, _) => { }).Build())
+        {
+            await Task.WhenAll(Enumerable.Range(0, 200).Select(i => producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = new string('x', 100) + i })));
+        }
+
+        var stored = _cluster.Describe().Topics.Single(t => t.Name == topic);
+        var records = ReadAll(topic, 1, 200);
+
+        Assert.Equal(200, records.Count);
+        Assert.Equal(Enumerable.Range(0, 200).Select(static i => new string('x', 100) + i), records.Select(static r => r.Message.Value));
+        Assert.Equal(200, stored.Partitions[0].HighWatermark);
+    }
+
+    [Fact]
+    public async Task Acks_0_messages_arrive_without_a_response()
+    {
+        const string Topic = "fire-and-forget";
+        _cluster.CreateTopic(Topic, new TopicSettings(1, 3, 1));
+        using (var producer = Producer("0", idempotence: false))
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => producer.ProduceAsync(Topic, new Message<string, string> { Key = "k", Value = $"m{i}" })));
+            Assert.All(results, static r => Assert.True(r.Offset.Value < 0, $"acks=0 cannot know an offset, got {r.Offset}"));
+        }
+
+        Assert.Equal(100, ReadAll(Topic, 1, 100).Count);
+        Assert.DoesNotContain(_cluster.Truth.For(Topic, 0), static e => e.Kind == TruthEventKind.Acknowledged);
+    }
 }
