@@ -116,6 +116,38 @@ public sealed class ClusterCommandTests
         Assert.Contains("rk cluster: stopping.", rk.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_a_data_dir_the_logs_survive_a_restart_of_the_command()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"rk-cluster-data-{Guid.NewGuid():N}");
+        try
+        {
+            var (first, bootstrap, _) = await StartClusterAsync("--topic", "kept:1:3:2", "--data-dir", directory);
+            await using (first)
+            {
+                var lines = string.Join('\n', Enumerable.Range(0, 500).Select(static i => $"line-{i}")) + "\n";
+                var produce = await ExternalTool.RunAsync("/usr/bin/kcat", ["-b", bootstrap, "-P", "-t", "kept", "-X", "acks=all"], lines);
+                Assert.True(produce.ExitCode == 0, produce.Stderr);
+                first.Terminate();
+                Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+            }
+
+            var (second, bootstrapAgain, _) = await StartClusterAsync("--topic", "kept:1:3:2", "--data-dir", directory);
+            await using var _ = second;
+            var consume = await ExternalTool.RunAsync("/usr/bin/kcat", ["-b", bootstrapAgain, "-C", "-t", "kept", "-o", "beginning", "-e", "-q"]);
+
+            Assert.Equal(500, consume.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Contains("topic kept already exists in --data-dir; keeping it as it is.", second.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("--topic", "orders:x:3", "--topic 'orders:x:3' is not name:partitions:replication[:min.insync] with positive numbers")]
     [InlineData("--topic", "orders:3:5", "replication factor 5 needs at least 5 brokers; --brokers is 3")]

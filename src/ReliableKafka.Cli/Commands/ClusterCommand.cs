@@ -36,6 +36,10 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
         [Description("A topic to create, as name:partitions:replication[:min.insync]. Repeatable.")]
         public string[] Topics { get; init; } = [];
 
+        [CommandOption("--data-dir <DIR>")]
+        [Description("Keep topics and logs in DIR across restarts of the command (saved on a clean stop, loaded at start).")]
+        public string? DataDir { get; init; }
+
         [CommandOption("--no-auto-create")]
         [Description("Refuse unknown topics instead of creating them.")]
         public bool NoAutoCreate { get; init; }
@@ -80,7 +84,13 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
                 FirstPort = settings.Port,
                 Host = settings.Host,
                 AutoCreateTopics = !settings.NoAutoCreate,
+                DataDirectory = settings.DataDir,
             });
+        }
+        catch (InvalidDataException e)
+        {
+            await Console.Error.WriteLineAsync($"rk cluster: cannot load --data-dir {settings.DataDir}: {e.Message}").ConfigureAwait(false);
+            return 2;
         }
         catch (System.Net.Sockets.SocketException e)
         {
@@ -93,6 +103,12 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
             foreach (var spec in settings.Topics)
             {
                 var (name, topic) = TopicSpec.Parse(spec, settings.Brokers, out _)!.Value;
+                if (cluster.Describe().Topics.Any(t => t.Name == name))
+                {
+                    await Console.Error.WriteLineAsync($"rk cluster: topic {name} already exists in --data-dir; keeping it as it is.").ConfigureAwait(false);
+                    continue;
+                }
+
                 cluster.CreateTopic(name, topic);
             }
 

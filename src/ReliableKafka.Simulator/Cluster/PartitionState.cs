@@ -51,6 +51,9 @@ internal sealed class PartitionState
         _truth.Add(TruthEventKind.Elected, topic, index, Leader, epoch: 0, detail: "initial");
     }
 
+    /// <summary>What a snapshot keeps of a partition (see <see cref="ClusterPersistence"/>).</summary>
+    internal sealed record Saved(int Leader, int LeaderEpoch, IReadOnlyList<int> Isr, long HighWatermark, IReadOnlyDictionary<int, IReadOnlyList<StoredBatch>> Logs);
+
     public string Topic { get; }
 
     public int Index { get; }
@@ -101,6 +104,42 @@ internal sealed class PartitionState
     }
 
     internal Replica ReplicaOf(int brokerId) => _replicas[brokerId];
+
+    /// <summary>A consistent copy of leadership, ISR, high watermark and every replica's batches.</summary>
+    internal Saved Save()
+    {
+        lock (_gate)
+        {
+            return new Saved(Leader, LeaderEpoch, [.. _isr], HighWatermark,
+                _replicas.ToDictionary(static r => r.Key, static r => (IReadOnlyList<StoredBatch>)[.. r.Value.Log.Batches]));
+        }
+    }
+
+    /// <summary>Puts back what <see cref="Save"/> kept (on a fresh partition, before any client sees it).</summary>
+    internal void Restore(Saved saved)
+    {
+        lock (_gate)
+        {
+            Leader = saved.Leader;
+            LeaderEpoch = saved.LeaderEpoch;
+            HighWatermark = saved.HighWatermark;
+            _isr.Clear();
+            _isr.AddRange(saved.Isr);
+            foreach (var (brokerId, batches) in saved.Logs)
+            {
+                var replica = _replicas[brokerId];
+                foreach (var batch in batches)
+                {
+                    replica.Log.Append(batch);
+                }
+
+                replica.Producers.Rebuild(replica.Log.Batches);
+                replica.MustCheckDivergence = brokerId != Leader;
+            }
+
+            _truth.Add(TruthEventKind.Elected, Topic, Index, Leader, epoch: LeaderEpoch, detail: "restored from the data directory");
+        }
+    }
 
     /// <summary>Appends a batch on the leader. acks: -1, 0 or 1 (the caller rejects other values).</summary>
     public AppendResult AppendAsLeader(int brokerId, IncomingBatch batch, short acks)

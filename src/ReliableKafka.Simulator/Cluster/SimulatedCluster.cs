@@ -85,6 +85,23 @@ public sealed class SimulatedCluster : IAsyncDisposable
             throw;
         }
 
+        if (options.DataDirectory is { } directory)
+        {
+            try
+            {
+                ClusterPersistence.Load(cluster, directory);
+            }
+            catch
+            {
+                foreach (var broker in cluster._brokers.Values)
+                {
+                    broker.Stop();
+                }
+
+                throw;
+            }
+        }
+
         cluster._replication = Task.Run(cluster.ReplicateAsync);
         return cluster;
     }
@@ -166,7 +183,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 p.Index, p.Leader, p.LeaderEpoch, [.. p.ReplicaIds], [.. p.Isr], p.HighWatermark,
                 p.ReplicaIds.ToDictionary(static id => id, id => p.LogEndOffset(id))))]))]);
 
-    /// <summary>Stops every broker.</summary>
+    /// <summary>Stops every broker, and saves the logs when <see cref="SimulatedClusterOptions.DataDirectory"/> is set.</summary>
     /// <returns>A task that completes when stopped.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -188,6 +205,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Stopping.
+        }
+
+        if (_options.DataDirectory is { } directory)
+        {
+            ClusterPersistence.Save(this, directory);
         }
 
         _stopping.Dispose();

@@ -24,6 +24,12 @@ public sealed class SimulatedClusterOptions
     /// <summary>The cluster id Metadata reports. The default is "reliablekafka-simulator".</summary>
     public string ClusterId { get; set; } = "reliablekafka-simulator";
 
+    /// <summary>
+    /// A directory that keeps topics and replica logs across restarts: loaded at start when it holds a snapshot, written
+    /// when the cluster stops cleanly. The default, null, keeps everything in memory only.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
     /// <summary>The clock; the system clock when null.</summary>
     public TimeProvider? TimeProvider { get; set; }
 

@@ -1,0 +1,140 @@
+using System.Globalization;
+
+namespace ReliableKafka.Simulator.Benchmarks;
+
+/// <summary>Command-line settings of the harness.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage =
+        """
+        Usage: dotnet run -c Release --project bench/ReliableKafka.Simulator.Benchmarks -- [options]
+          --messages N      messages produced (and read back) per run (default 1,000,000)
+          --rounds R        paired rounds, simulator and mock in each, order alternating (default 3)
+          --warmup N        warm-up messages per target and acks level, once, not reported (default 100,000)
+          --window N        most messages handed to the producer but not yet reported (default 100,000)
+          --batch-size B    producer batch.size in bytes (default: librdkafka's, 1,000,000)
+          --acks LIST       acks levels to run, comma-separated: 1, all, idempotent (default: all three)
+          --only TARGET     run one target only: simulator or mock (for profiling; no ratios)
+          --quick           10x smaller message counts (a smoke run); explicit counts still win
+          --json FILE       also write the numbers as JSON
+          --help            this text
+        """;
+
+    public int Messages { get; init; } = 1_000_000;
+
+    public int Rounds { get; init; } = 3;
+
+    public int Warmup { get; init; } = 100_000;
+
+    public int Window { get; init; } = 100_000;
+
+    public int? BatchSize { get; init; }
+
+    public IReadOnlyList<AcksLevel> Levels { get; init; } = [AcksLevel.Leader, AcksLevel.All, AcksLevel.Idempotent];
+
+    public IReadOnlyList<TargetKind> Targets { get; init; } = [TargetKind.Simulator, TargetKind.Mock];
+
+    public bool Quick { get; init; }
+
+    public string? JsonPath { get; init; }
+
+    public bool Help { get; init; }
+
+    /// <summary>Parses the arguments.</summary>
+    /// <exception cref="ArgumentException">An unknown flag or a bad value.</exception>
+    public static BenchOptions Parse(string[] args)
+    {
+        int? messages = null, warmup = null;
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "--messages":
+                    messages = Positive(arg, Value(args, ref i));
+                    break;
+                case "--rounds":
+                    options = options with { Rounds = Positive(arg, Value(args, ref i)) };
+                    break;
+                case "--warmup":
+                    warmup = Positive(arg, Value(args, ref i));
+                    break;
+                case "--window":
+                    options = options with { Window = Positive(arg, Value(args, ref i)) };
+                    break;
+                case "--batch-size":
+                    options = options with { BatchSize = Positive(arg, Value(args, ref i)) };
+                    break;
+                case "--acks":
+                    options = options with { Levels = ParseLevels(Value(args, ref i)) };
+                    break;
+                case "--only":
+                    options = options with { Targets = [ParseTarget(Value(args, ref i))] };
+                    break;
+                case "--quick":
+                    options = options with { Quick = true };
+                    break;
+                case "--json":
+                    options = options with { JsonPath = Value(args, ref i) };
+                    break;
+                case "--help" or "-h" or "-?":
+                    options = options with { Help = true };
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{arg}'.");
+            }
+        }
+
+        var scale = options.Quick ? 10 : 1;
+        return options with
+        {
+            Messages = messages ?? options.Messages / scale,
+            Warmup = warmup ?? options.Warmup / scale,
+        };
+    }
+
+    private static AcksLevel[] ParseLevels(string text)
+    {
+        var levels = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(static level => level.ToLowerInvariant() switch
+            {
+                "1" or "leader" => AcksLevel.Leader,
+                "all" or "-1" => AcksLevel.All,
+                "idempotent" or "idempotence" or "all+idempotence" => AcksLevel.Idempotent,
+                _ => throw new ArgumentException($"--acks takes 1, all or idempotent, not '{level}'."),
+            })
+            .Distinct()
+            .Order()
+            .ToArray();
+        return levels.Length > 0 ? levels : throw new ArgumentException("--acks needs at least one level.");
+    }
+
+    private static TargetKind ParseTarget(string text) => text.ToLowerInvariant() switch
+    {
+        "simulator" or "sim" => TargetKind.Simulator,
+        "mock" => TargetKind.Mock,
+        _ => throw new ArgumentException($"--only takes simulator or mock, not '{text}'."),
+    };
+
+    private static string Value(string[] args, ref int i)
+    {
+        if (i + 1 >= args.Length)
+        {
+            throw new ArgumentException($"{args[i]} needs a value.");
+        }
+
+        return args[++i];
+    }
+
+    private static int Positive(string flag, string text)
+    {
+        var digits = text.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal);
+        if (!int.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0)
+        {
+            throw new ArgumentException($"{flag} needs a positive whole number, not '{text}'.");
+        }
+
+        return value;
+    }
+}
