@@ -64,6 +64,21 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    public async Task Kafkajs_a_pure_javascript_client_produces_idempotently_and_consumes_with_a_group()
+    {
+        var (rk, bootstrap, _) = await StartClusterAsync("--topic", "task-events:3:3:2");
+        await using var _ = rk;
+        var interop = Path.Combine(ExternalTool.RepositoryRoot, "tests", "interop", "kafkajs");
+        Assert.True(Directory.Exists(Path.Combine(interop, "node_modules", "kafkajs")), "run 'npm ci' in tests/interop/kafkajs (.ci/run does)");
+
+        var run = await ExternalTool.RunAsync("node", [Path.Combine(interop, "interop.js"), bootstrap, "task-events", "300"], timeout: TimeSpan.FromSeconds(90));
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("produced=300", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("consumed=300 distinct=300", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_control_api_reports_the_cluster_crashes_and_restarts_brokers_and_moves_leaders()
     {
         var (rk, _, controlPort) = await StartClusterAsync("--topic", "orders:2:3:2");
