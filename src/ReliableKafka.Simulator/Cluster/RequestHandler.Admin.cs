@@ -80,6 +80,23 @@ internal sealed partial class RequestHandler
             Done(Respond(header, DeleteTopics(broker, DeleteTopicsRequest.Read(ref body, header.ApiVersion)))));
         Register(ApiKey.DescribeConfigs, 0, 2, (broker, header, body, _) =>
             Done(Respond(header, DescribeConfigs(broker, DescribeConfigsRequest.Read(ref body, header.ApiVersion), header.ApiVersion))));
+        Register(ApiKey.CreatePartitions, 0, 1, (broker, header, body, _) =>
+            Done(Respond(header, CreatePartitions(broker, CreatePartitionsRequest.Read(ref body, header.ApiVersion)))));
+    }
+
+    private CreatePartitionsResponse CreatePartitions(BrokerNode broker, CreatePartitionsRequest request)
+    {
+        var response = new CreatePartitionsResponse();
+        foreach (var topic in request.Topics)
+        {
+            var (error, message) = NotControllerAnswer(broker) is { } notController ? notController
+                : topic.Assignments is { Count: > 0 } ? (KafkaErrorCode.InvalidRequest, "Explicit replica assignments are not supported by the simulated cluster; leave them out to spread replicas round-robin.")
+                : _cluster.TryAddPartitions(topic.Name, topic.Count, request.ValidateOnly) is { } failure ? failure
+                : (KafkaErrorCode.None, (string?)null);
+            response.Results.Add(new CreatePartitionsResponse.CreatePartitionsTopicResult { Name = topic.Name, ErrorCode = error, ErrorMessage = message });
+        }
+
+        return response;
     }
 
     private CreateTopicsResponse CreateTopics(BrokerNode broker, CreateTopicsRequest request)

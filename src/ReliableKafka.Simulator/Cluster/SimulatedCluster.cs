@@ -278,25 +278,50 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 return $"Topic '{name}' already exists.";
             }
 
-            var ids = _brokers.Keys.ToArray();
-            var partitions = new PartitionState[settings.Partitions];
-            for (var p = 0; p < partitions.Length; p++)
-            {
-                var replicas = Enumerable.Range(0, settings.ReplicationFactor).Select(r => ids[(p + r) % ids.Length]).ToArray();
-                var partition = new PartitionState(name, p, replicas, settings, _time, Truth);
-                partition.Appended += _ => Signal();
-                partition.HighWatermarkAdvanced += _ => NotifyHighWatermarkChanged();
-                foreach (var broker in replicas.Where(id => !_brokers[id].IsUp))
-                {
-                    partition.OnBrokerDown(broker);
-                }
-
-                partitions[p] = partition;
-            }
-
-            _topics[name] = new TopicState(name, settings, partitions);
+            _topics[name] = new TopicState(name, settings, [.. Enumerable.Range(0, settings.Partitions).Select(p => NewPartition(name, p, settings))]);
             return null;
         }
+    }
+
+    /// <summary>Grows a topic to <paramref name="total"/> partitions; returns null on success or the Kafka error and why.</summary>
+    internal (Protocol.KafkaErrorCode Error, string Message)? TryAddPartitions(string name, int total, bool validateOnly)
+    {
+        lock (_topicsGate)
+        {
+            if (!_topics.TryGetValue(name, out var topic))
+            {
+                return (Protocol.KafkaErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist.");
+            }
+
+            var current = topic.Partitions.Length;
+            if (total <= current)
+            {
+                return (Protocol.KafkaErrorCode.InvalidPartitions, $"Topic '{name}' has {current} partitions; the new count must be larger, not {total}.");
+            }
+
+            if (!validateOnly)
+            {
+                topic.AddPartitions(Enumerable.Range(current, total - current).Select(p => NewPartition(name, p, topic.Settings)).ToList());
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>A partition with replicas spread round-robin, wired to replication and long-polling fetches.</summary>
+    private PartitionState NewPartition(string topic, int index, TopicSettings settings)
+    {
+        var ids = _brokers.Keys.ToArray();
+        var replicas = Enumerable.Range(0, settings.ReplicationFactor).Select(r => ids[(index + r) % ids.Length]).ToArray();
+        var partition = new PartitionState(topic, index, replicas, settings, _time, Truth);
+        partition.Appended += _ => Signal();
+        partition.HighWatermarkAdvanced += _ => NotifyHighWatermarkChanged();
+        foreach (var broker in replicas.Where(id => !_brokers[id].IsUp))
+        {
+            partition.OnBrokerDown(broker);
+        }
+
+        return partition;
     }
 
     internal bool DeleteTopic(string name) => _topics.TryRemove(name, out _);
@@ -347,8 +372,26 @@ public sealed class SimulatedCluster : IAsyncDisposable
     }
 }
 
-/// <summary>A topic and its partitions.</summary>
-internal sealed record TopicState(string Name, TopicSettings Settings, PartitionState[] Partitions);
+/// <summary>A topic and its partitions. Partitions can be added (CreatePartitions), never removed.</summary>
+internal sealed class TopicState(string name, TopicSettings settings, PartitionState[] partitions)
+{
+    private PartitionState[] _partitions = partitions;
+    private TopicSettings _settings = settings;
+
+    public string Name { get; } = name;
+
+    public TopicSettings Settings => Volatile.Read(ref _settings);
+
+    public PartitionState[] Partitions => Volatile.Read(ref _partitions);
+
+    /// <summary>Appends partitions; the caller holds the cluster's topic lock.</summary>
+    internal void AddPartitions(IEnumerable<PartitionState> added)
+    {
+        var all = (PartitionState[])[.. _partitions, .. added];
+        Volatile.Write(ref _settings, _settings with { Partitions = all.Length });
+        Volatile.Write(ref _partitions, all);
+    }
+}
 
 /// <summary>What <see cref="SimulatedCluster.Describe"/> returns.</summary>
 /// <param name="Brokers">Every broker.</param>
