@@ -15,6 +15,9 @@ internal sealed record BenchOptions
           --batch-size B    producer batch.size in bytes (default: librdkafka's, 1,000,000)
           --acks LIST       acks levels to run, comma-separated: 1, all, idempotent (default: all three)
           --only TARGET     run one target only: simulator or mock (for profiling; no ratios)
+          --producer K=V    an extra librdkafka producer setting for both targets (repeatable)
+          --consumer K=V    an extra librdkafka consumer setting for both targets (repeatable), e.g.
+                            --consumer fetch.queue.backoff.ms=1000 to read with librdkafka's own default
           --quick           10x smaller message counts (a smoke run); explicit counts still win
           --json FILE       also write the numbers as JSON
           --help            this text
@@ -33,6 +36,10 @@ internal sealed record BenchOptions
     public IReadOnlyList<AcksLevel> Levels { get; init; } = [AcksLevel.Leader, AcksLevel.All, AcksLevel.Idempotent];
 
     public IReadOnlyList<TargetKind> Targets { get; init; } = [TargetKind.Simulator, TargetKind.Mock];
+
+    public IReadOnlyDictionary<string, string> ProducerSettings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, string> ConsumerSettings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public bool Quick { get; init; }
 
@@ -72,6 +79,12 @@ internal sealed record BenchOptions
                 case "--only":
                     options = options with { Targets = [ParseTarget(Value(args, ref i))] };
                     break;
+                case "--producer":
+                    options = options with { ProducerSettings = With(options.ProducerSettings, arg, Value(args, ref i)) };
+                    break;
+                case "--consumer":
+                    options = options with { ConsumerSettings = With(options.ConsumerSettings, arg, Value(args, ref i)) };
+                    break;
                 case "--quick":
                     options = options with { Quick = true };
                     break;
@@ -108,6 +121,17 @@ internal sealed record BenchOptions
             .Order()
             .ToArray();
         return levels.Length > 0 ? levels : throw new ArgumentException("--acks needs at least one level.");
+    }
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> settings, string flag, string text)
+    {
+        var split = text.IndexOf('=', StringComparison.Ordinal);
+        if (split <= 0)
+        {
+            throw new ArgumentException($"{flag} takes key=value, not '{text}'.");
+        }
+
+        return new Dictionary<string, string>(settings, StringComparer.Ordinal) { [text[..split].Trim()] = text[(split + 1)..].Trim() };
     }
 
     private static TargetKind ParseTarget(string text) => text.ToLowerInvariant() switch

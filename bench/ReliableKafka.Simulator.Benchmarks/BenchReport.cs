@@ -128,7 +128,7 @@ internal sealed class BenchReport
         {
             var perMessage = SimulatorHeapBytesPerMessage;
             text.Append(string.Create(Invariant,
-                $"\nsimulator memory: {perMessage:0.0} bytes per 100-byte message held (managed heap after a full GC, median of {simulatorRuns} runs) = {perMessage:0} MB per million messages ({perMessage * 1_000_000 / (1024 * 1024):0} MiB); GC heap size: {SimulatorGcHeapBytesPerMessage:0.0} B/msg\n"));
+                $"\nsimulator memory: {perMessage:0.0} bytes per 100-byte message held (managed heap after a full GC, median of {simulatorRuns} runs) = {perMessage:0} MB per million messages ({perMessage * 1_000_000 / (1024 * 1024):0} MiB); GC heap size (HeapSizeBytes) grew {SimulatorGcHeapBytesPerMessage:0.0} B/msg\n"));
             text.Append("  RF 3: the followers' logs hold the leader's StoredBatch objects (one byte[] per batch), so the three replicas share one copy of the bytes in-process\n");
             var batches = Stats.Median(Runs.Where(static r => r.Target == TargetKind.Simulator && r.Batches > 0).Select(static r => (double)r.Batches));
             var events = Stats.Median(Runs.Where(static r => r.Target == TargetKind.Simulator && r.TruthEvents > 0).Select(static r => (double)r.TruthEvents));
@@ -139,8 +139,17 @@ internal sealed class BenchReport
             }
         }
 
+        if (Runs.Any(static r => r.Target == TargetKind.Mock))
+        {
+            text.Append(string.Create(Invariant,
+                $"mock memory: its logs live in native memory, at most 5 MiB per partition (managed heap growth {Stats.Median(Runs.Where(static r => r.Target == TargetKind.Mock).Select(static r => r.Memory.HeapBytesPerMessage)):0.0} B/msg)\n"));
+        }
+
         return text.ToString();
     }
+
+    private double WorkingSetBytesPerMessage(TargetKind target) =>
+        Stats.Median(Runs.Where(r => r.Target == target).Select(static r => r.Memory.WorkingSetBytesPerMessage));
 
     public void WriteJson(string path)
     {
@@ -159,6 +168,9 @@ internal sealed class BenchReport
         }
 
         json.WriteBoolean("quick", Options.Quick);
+        WriteSettings(json, "producerSettings", Options.ProducerSettings);
+        WriteSettings(json, "consumerSettings", Options.ConsumerSettings);
+        json.WriteNumber("consumerFetchQueueBackoffMs", Workload.FetchQueueBackoffMs);
         json.WriteEndObject();
 
         json.WriteStartArray("environment");
@@ -247,7 +259,8 @@ internal sealed class BenchReport
         Number(json, "heapBytesPerMessage", SimulatorHeapBytesPerMessage, 2);
         Number(json, "megabytesPerMillionMessages", SimulatorHeapBytesPerMessage, 1);
         Number(json, "gcHeapSizeBytesPerMessage", SimulatorGcHeapBytesPerMessage, 2);
-        json.WriteString("note", "GC.GetTotalMemory(true) after producing minus before; the three replicas share each batch's bytes");
+        Number(json, "workingSetBytesPerMessage", WorkingSetBytesPerMessage(TargetKind.Simulator), 2);
+        json.WriteString("note", "heap: GC.GetTotalMemory(true) after producing minus before; gcHeapSize: HeapSizeBytes after a full GC that compacts the large object heap; working set: indicative only, the GC keeps memory it committed; the three replicas share each batch's bytes");
         json.WriteEndObject();
 
         json.WriteEndObject();
@@ -318,6 +331,17 @@ internal sealed class BenchReport
         if (r.LastClientError is not null)
         {
             json.WriteString("lastClientError", r.LastClientError);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteSettings(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, string> settings)
+    {
+        json.WriteStartObject(name);
+        foreach (var (key, value) in settings.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            json.WriteString(key, value);
         }
 
         json.WriteEndObject();

@@ -54,7 +54,6 @@ internal static class Program
         }
 
         Console.Error.WriteLine();
-        var notes = new Dictionary<TargetKind, string>();
         var warmups = new List<RunResult>();
         foreach (var level in options.Levels)
         {
@@ -85,18 +84,13 @@ internal static class Program
             }
         }
 
-        foreach (var target in options.Targets)
-        {
-            notes[target] = await DescribeTopicAsync(target, runId, options).ConfigureAwait(false);
-        }
-
         var report = new BenchReport
         {
             Options = options,
             Environment = environment,
             Warmups = warmups,
             Runs = runs,
-            TopicNotes = notes,
+            TopicNotes = runs.GroupBy(static r => r.Target).ToDictionary(static g => g.Key, static g => g.First().TopicNote),
         };
 
         Console.WriteLine(report.ToText());
@@ -110,24 +104,17 @@ internal static class Program
     private static string Topic(string runId, AcksLevel level, TargetKind target, string phase) =>
         $"bench-{runId}-{phase}-{level.Id()}-{target.Label()}";
 
-    /// <summary>How the topic of a run looks on <paramref name="kind"/>: one extra cluster, started just to describe it.</summary>
-    private static async Task<string> DescribeTopicAsync(TargetKind kind, string runId, BenchOptions options)
-    {
-        var config = Workload.ProducerConfig(AcksLevel.All, options.Window, options.BatchSize);
-        var target = Target.Start(kind, $"bench-{runId}-describe-{kind.Label()}", config, new ClientErrors());
-        await using (target.ConfigureAwait(false))
-        {
-            return target.TopicNote;
-        }
-    }
-
     private static void Progress(string phase, RunResult r) =>
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{phase,-11} {r.Level.Label(),-20} {r.Target.Label(),-9} produce {r.Produce.Messages,9:N0} msg {r.Produce.Seconds,7:0.000} s {r.Produce.MessagesPerSecond,10:N0} msg/s {r.Produce.CpuMsPerMillion,6:N0} CPU ms/M  heap {r.Memory.HeapBytesPerMessage,6:0.0} B/msg  read {r.Consume.Read,9:N0} msg {r.Consume.Seconds,7:0.000} s {r.Consume.MessagesPerSecond,10:N0} msg/s  client errors {r.ClientErrors}"));
 
+    /// <summary>The --producer or --consumer settings, which override the ones listed before them.</summary>
+    private static string Settings(IReadOnlyDictionary<string, string> settings) =>
+        settings.Count == 0 ? "" : "; then, from the command line: " + string.Join(", ", settings.Select(static p => $"{p.Key}={p.Value}"));
+
     private static List<string> DescribeEnvironment(BenchOptions options)
     {
-        var config = Workload.ProducerConfig(AcksLevel.All, options.Window, options.BatchSize);
+        var config = Workload.ProducerConfig(AcksLevel.All, options);
         return
         [
             "ReliableKafka simulator benchmark: SimulatedCluster vs librdkafka's mock cluster (plain harness, Release build expected)",
@@ -136,8 +123,8 @@ internal static class Program
             string.Create(CultureInfo.InvariantCulture,
                 $"  both in-process, {Target.Brokers} brokers on 127.0.0.1, a fresh cluster and topic per run ({Target.Partitions} partitions, RF {Target.ReplicationFactor}; min.insync.replicas {Target.MinInSyncReplicas} on the simulator); one primed message per partition before timing"),
             string.Create(CultureInfo.InvariantCulture,
-                $"  producer: Produce with one cached delivery handler counting reports, at most {options.Window:N0} unreported; {Workload.ValueSize}-byte values, 8-byte keys cycling over {Workload.KeyCount}; linger.ms {Workload.LingerMs}, batch.size {(options.BatchSize is { } b ? b.ToString("N0", CultureInfo.InvariantCulture) : "librdkafka default")}, compression none, queue.buffering.max.messages {config.QueueBufferingMaxMessages:N0}, dotnet.producer.delivery.report.fields={Workload.DeliveryReportFields}"),
-            $"  reader: a fresh consumer, every partition assigned from the beginning (no group join, no commits), fetch settings librdkafka's defaults, dotnet.consumer.consume.result.fields={Workload.ConsumeResultFields}; it checks the count and that offsets follow without gaps",
+                $"  producer: Produce with one cached delivery handler counting reports, at most {options.Window:N0} unreported; {Workload.ValueSize}-byte values, 8-byte keys cycling over {Workload.KeyCount}, partition = key index mod {Target.Partitions} (set explicitly); linger.ms {Workload.LingerMs}, batch.size {(options.BatchSize is { } b ? b.ToString("N0", CultureInfo.InvariantCulture) : "librdkafka default")}, compression none, queue.buffering.max.messages {config.QueueBufferingMaxMessages:N0}, dotnet.producer.delivery.report.fields={Workload.DeliveryReportFields}{Settings(options.ProducerSettings)}"),
+            $"  reader: a fresh consumer, every partition assigned from the beginning (no group join, no commits), fetch settings librdkafka's defaults but fetch.queue.backoff.ms={Workload.FetchQueueBackoffMs} (default 1000: the reader would idle a second whenever 100,000 messages are queued), dotnet.consumer.consume.result.fields={Workload.ConsumeResultFields}{Settings(options.ConsumerSettings)}; it checks the count and that offsets follow without gaps",
             string.Create(CultureInfo.InvariantCulture,
                 $"  {options.Messages:N0} messages per run; acks levels {string.Join(", ", options.Levels.Select(static l => l.Label()))}; {options.Rounds} rounds, order alternating; warm-up {options.Warmup:N0} messages per target and level, once"),
             "  CPU = process TotalProcessorTime delta (client, cluster and harness share the process); alloc = GC.GetTotalAllocatedBytes delta; heap = GC.GetTotalMemory(true) after producing minus before, per message",

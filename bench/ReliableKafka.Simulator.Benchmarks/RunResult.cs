@@ -18,6 +18,9 @@ internal sealed record RunResult
 
     public required int Replicas { get; init; }
 
+    /// <summary>How the cluster laid the topic out, in words.</summary>
+    public required string TopicNote { get; init; }
+
     public required ProducePhase Produce { get; init; }
 
     public required RetainedMemory Memory { get; init; }
@@ -62,8 +65,9 @@ internal sealed record ConsumePhase(long Expected, long Appended, long Read, dou
 }
 
 /// <summary>
-/// Memory the process holds after producing N messages, compared with just before: managed heap after a full blocking
-/// collection (GC.GetTotalMemory(true)), the GC's heap size (fragmentation included) and the working set.
+/// Memory the process holds after producing N messages, compared with just before: the managed heap's live bytes after
+/// a full blocking collection (GC.GetTotalMemory(true)), the GC's heap size (HeapSizeBytes, fragmentation included) and
+/// the working set (indicative only: the GC keeps memory it has committed).
 /// </summary>
 internal sealed record RetainedMemory(long Messages, long HeapBefore, long HeapAfter, long GcHeapBefore, long GcHeapAfter, long WorkingSetBefore, long WorkingSetAfter)
 {

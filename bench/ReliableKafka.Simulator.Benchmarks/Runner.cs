@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using Confluent.Kafka;
 
 namespace ReliableKafka.Simulator.Benchmarks;
@@ -20,7 +21,7 @@ internal static class Runner
         TargetKind kind, AcksLevel level, int round, int order, string topic, int messages, Workload workload, BenchOptions options)
     {
         var errors = new ClientErrors();
-        var config = Workload.ProducerConfig(level, options.Window, options.BatchSize);
+        var config = Workload.ProducerConfig(level, options);
         var target = Target.Start(kind, topic, config, errors);
         await using (target.ConfigureAwait(false))
         {
@@ -28,7 +29,7 @@ internal static class Runner
             var (produce, memory) = Produce(target, workload, messages, options.Window);
             var inSync = target.WaitForReplicas(ReplicaTimeout);
             var bookkeeping = target.Bookkeeping();
-            var consume = Consume(target, messages + primed, errors);
+            var consume = Consume(target, messages + primed, errors, options);
             return new RunResult
             {
                 Level = level,
@@ -38,6 +39,7 @@ internal static class Runner
                 Topic = topic,
                 Partitions = target.TopicPartitions,
                 Replicas = target.TopicReplicas,
+                TopicNote = target.TopicNote,
                 Produce = produce,
                 Memory = memory,
                 ReplicasInSync = inSync,
@@ -53,8 +55,8 @@ internal static class Runner
     /// <summary>Sends one message to every partition and waits for it, so metadata and connections exist before timing.</summary>
     private static int Prime(Target target, Workload workload)
     {
-        var partitions = target.TopicPartitions;
-        for (var p = 0; p < partitions; p++)
+        const int Partitions = Target.Partitions;
+        for (var p = 0; p < Partitions; p++)
         {
             var result = target.Producer.ProduceAsync(new TopicPartition(target.Topic, p), new Message<byte[], byte[]> { Key = workload.Key(p), Value = workload.Value })
                 .GetAwaiter().GetResult();
@@ -64,7 +66,7 @@ internal static class Runner
             }
         }
 
-        return partitions;
+        return Partitions;
     }
 
     private static (ProducePhase Produce, RetainedMemory Memory) Produce(Target target, Workload workload, int count, int window)
@@ -72,11 +74,9 @@ internal static class Runner
         var producer = target.Producer;
         var topic = target.Topic;
         var value = workload.Value;
+        var partitions = Enumerable.Range(0, Target.Partitions).Select(p => new TopicPartition(topic, p)).ToArray();
 
-        FullCollect();
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var gcHeapBefore = GC.GetGCMemoryInfo().HeapSizeBytes;
-        var workingSetBefore = Environment.WorkingSet;
+        var (heapBefore, gcHeapBefore, workingSetBefore) = HeldMemory();
 
         using var counter = new DeliveryCounter(count);
         var handler = counter.Handler;
@@ -91,7 +91,7 @@ internal static class Runner
             counter.WaitForRoom(i, window);
             try
             {
-                producer.Produce(topic, new Message<byte[], byte[]> { Key = workload.Key(i), Value = value }, handler);
+                producer.Produce(partitions[Workload.PartitionOf(i)], new Message<byte[], byte[]> { Key = workload.Key(i), Value = value }, handler);
                 i++;
             }
             catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
@@ -116,9 +116,7 @@ internal static class Runner
             throw new InvalidOperationException($"{counter.Failed:N0} of {count:N0} deliveries to the {target.Kind.Label()} ({topic}) failed; first: {counter.FirstError}");
         }
 
-        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
-        var gcHeapAfter = GC.GetGCMemoryInfo().HeapSizeBytes;
-        var workingSetAfter = Environment.WorkingSet;
+        var (heapAfter, gcHeapAfter, workingSetAfter) = HeldMemory();
         var produce = new ProducePhase(
             count, Stopwatch.GetElapsedTime(started, counter.LastReportAt).TotalSeconds, (cpuAfter - cpuBefore).TotalMilliseconds,
             allocatedAfter - allocatedBefore, gc, Seconds(started), Seconds(counter.LastReportAt));
@@ -130,11 +128,11 @@ internal static class Runner
     /// Reads every message the cluster holds with a fresh consumer (partitions assigned from the beginning) and checks
     /// the count and that offsets follow each other without gaps or repeats.
     /// </summary>
-    private static ConsumePhase Consume(Target target, long appendedExpected, ClientErrors errors)
+    private static ConsumePhase Consume(Target target, long appendedExpected, ClientErrors errors, BenchOptions options)
     {
         var topic = target.Topic;
-        using var consumer = Clients.Consumer(Workload.ConsumerConfig(target.ConsumerBootstrap, topic), errors);
-        var partitions = Enumerable.Range(0, target.TopicPartitions).Select(p => new TopicPartition(topic, p)).ToArray();
+        using var consumer = Clients.Consumer(Workload.ConsumerConfig(target.ConsumerBootstrap, topic, options), errors);
+        var partitions = Enumerable.Range(0, Target.Partitions).Select(p => new TopicPartition(topic, p)).ToArray();
         var next = new long[partitions.Length];
         long appended = 0, expected = 0;
         foreach (var partition in partitions)
@@ -203,6 +201,20 @@ internal static class Runner
             expected, appended, read, Stopwatch.GetElapsedTime(started, last).TotalSeconds,
             read > 0 ? Stopwatch.GetElapsedTime(started, first).TotalSeconds : double.NaN,
             (cpuAfter - cpuBefore).TotalMilliseconds, allocatedAfter - allocatedBefore);
+    }
+
+    /// <summary>
+    /// What the process holds now: the managed heap's live bytes after a full collection (GC.GetTotalMemory(true)), the
+    /// GC's heap size after it (HeapSizeBytes, fragmentation included; the large object heap, where the batches live,
+    /// is compacted first so that the previous run's freed batches do not hide in it) and the working set.
+    /// </summary>
+    private static (long Live, long HeapSize, long WorkingSet) HeldMemory()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        var live = GC.GetTotalMemory(forceFullCollection: true);
+        return (live, GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes, Environment.WorkingSet);
     }
 
     private static void FullCollect()

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using ReliableKafka.Simulator.Cluster;
 
 namespace ReliableKafka.Simulator.Benchmarks;
@@ -15,8 +14,6 @@ internal abstract class Target : IAsyncDisposable
     public const int Partitions = 3;
     public const int ReplicationFactor = 3;
     public const int MinInSyncReplicas = 2;
-
-    protected static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(15);
 
     protected Target(string topic, IProducer<byte[], byte[]> producer)
     {
@@ -145,6 +142,8 @@ internal sealed class SimulatorTarget : Target
 /// </summary>
 internal sealed class MockTarget : Target
 {
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(15);
+
     private MockTarget(string topic, IProducer<byte[], byte[]> producer, string consumerBootstrap, int partitions, int replicas, string note)
         : base(topic, producer)
     {
@@ -172,25 +171,14 @@ internal sealed class MockTarget : Target
         var producer = Clients.Producer(config, errors);
         try
         {
+            // The mock's CreateTopics cannot be reached: the admin client fails with "Failed while waiting for
+            // controller" (the mock reports no controller). Asking for the topic's metadata auto-creates it.
             using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-            string how;
-            try
-            {
-                admin.CreateTopicsAsync(
-                    [new TopicSpecification { Name = topic, NumPartitions = Partitions, ReplicationFactor = ReplicationFactor }],
-                    new CreateTopicsOptions { RequestTimeout = AdminTimeout, OperationTimeout = AdminTimeout }).GetAwaiter().GetResult();
-                how = "created with CreateTopics";
-            }
-            catch (CreateTopicsException e)
-            {
-                how = $"CreateTopics failed ({e.Results.FirstOrDefault()?.Error.Reason ?? e.Message}); auto-created with the mock's defaults";
-            }
-
-            var metadata = admin.GetMetadata(topic, AdminTimeout);
+            var metadata = admin.GetMetadata(topic, MetadataTimeout);
             var partitions = metadata.Topics.Single().Partitions;
             var bootstrap = string.Join(',', metadata.Brokers.OrderBy(static b => b.BrokerId).Select(static b => $"{b.Host}:{b.Port}"));
             var note = string.Create(CultureInfo.InvariantCulture,
-                $"{how}: {partitions.Count} partitions, replicas {string.Join(" ", partitions.OrderBy(static p => p.PartitionId).Select(static p => "[" + string.Join(",", p.Replicas) + "]"))} in metadata only (the mock keeps one log per partition, on the leader, and answers a produce request once it is appended, whatever the acks); it keeps at most 5 MiB or 100,000 batches per partition and drops the oldest batches beyond that");
+                $"auto-created by a metadata request with the mock's defaults: {partitions.Count} partitions (the harness writes to the first {Partitions} only), replicas {string.Join(" ", partitions.OrderBy(static p => p.PartitionId).Select(static p => "[" + string.Join(",", p.Replicas) + "]"))} in metadata only (the mock keeps one log per partition, on the leader, and answers a produce request once it is appended, whatever the acks); it keeps at most 5 MiB or 100,000 batches per partition and drops the oldest batches beyond that");
             return new MockTarget(topic, producer, bootstrap, partitions.Count, partitions.Max(static p => p.Replicas.Length), note);
         }
         catch

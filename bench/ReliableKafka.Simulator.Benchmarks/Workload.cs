@@ -46,9 +46,10 @@ internal static class Names
 }
 
 /// <summary>
-/// The messages of every run: 8-byte keys cycling over <see cref="KeyCount"/> (the default partitioner spreads them
-/// over the partitions) and one 100-byte random value, the same bytes every time. The producer settings live here too,
-/// so both targets get exactly the same client configuration apart from where it connects.
+/// The messages of every run: 8-byte keys cycling over <see cref="KeyCount"/> and one 100-byte random value, the same
+/// bytes every time. Each message names its partition, key index mod 3, because the mock auto-creates topics with 4
+/// partitions and only 3 are wanted. The producer settings live here too, so both targets get exactly the same client
+/// configuration apart from where it connects.
 /// </summary>
 internal sealed class Workload
 {
@@ -57,6 +58,13 @@ internal sealed class Workload
     public const int LingerMs = 5;
     public const string DeliveryReportFields = "status";
     public const string ConsumeResultFields = "none";
+
+    /// <summary>
+    /// fetch.queue.backoff.ms for the reader. librdkafka's default, 1000 ms, pauses fetching for a second whenever the
+    /// reader has 100,000 messages (queued.min.messages) queued; the reader drains them in a fraction of that second and
+    /// then idles, so the read rate would measure that timer, not the cluster.
+    /// </summary>
+    public const int FetchQueueBackoffMs = 10;
 
     private readonly byte[][] _keys;
 
@@ -77,8 +85,11 @@ internal sealed class Workload
 
     public byte[] Key(int i) => _keys[i & (KeyCount - 1)];
 
+    /// <summary>The partition of message <paramref name="i"/>: its key's index mod the partition count.</summary>
+    public static int PartitionOf(int i) => (i & (KeyCount - 1)) % Target.Partitions;
+
     /// <summary>The producer configuration for <paramref name="level"/>; the target adds where to connect.</summary>
-    public static ProducerConfig ProducerConfig(AcksLevel level, int window, int? batchSize)
+    public static ProducerConfig ProducerConfig(AcksLevel level, BenchOptions options)
     {
         var config = new ProducerConfig
         {
@@ -88,26 +99,44 @@ internal sealed class Workload
             CompressionType = CompressionType.None,
 
             // The harness keeps at most `window` messages unreported; leave librdkafka's queue room above that.
-            QueueBufferingMaxMessages = Math.Max(100_000, window * 2),
+            QueueBufferingMaxMessages = Math.Max(100_000, options.Window * 2),
         };
-        if (batchSize is { } size)
+        if (options.BatchSize is { } size)
         {
             config.BatchSize = size;
         }
 
         config.Set("dotnet.producer.delivery.report.fields", DeliveryReportFields);
+        foreach (var (key, value) in options.ProducerSettings)
+        {
+            config.Set(key, value);
+        }
+
         return config;
     }
 
-    /// <summary>A plain reader: partitions are assigned, nothing is committed; fetch settings are librdkafka's defaults.</summary>
-    public static ConsumerConfig ConsumerConfig(string bootstrapServers, string topic) => new()
+    /// <summary>
+    /// A plain reader: partitions are assigned, nothing is committed; fetch settings are librdkafka's defaults except
+    /// <see cref="FetchQueueBackoffMs"/>.
+    /// </summary>
+    public static ConsumerConfig ConsumerConfig(string bootstrapServers, string topic, BenchOptions options)
     {
-        BootstrapServers = bootstrapServers,
-        GroupId = "bench-reader-" + topic,
-        EnableAutoCommit = false,
-        EnableAutoOffsetStore = false,
-        AutoOffsetReset = AutoOffsetReset.Earliest,
-        EnablePartitionEof = false,
-        ConsumeResultFields = ConsumeResultFields,
-    };
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "bench-reader-" + topic,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = false,
+            ConsumeResultFields = ConsumeResultFields,
+            FetchQueueBackoffMs = FetchQueueBackoffMs,
+        };
+        foreach (var (key, value) in options.ConsumerSettings)
+        {
+            config.Set(key, value);
+        }
+
+        return config;
+    }
 }

@@ -125,10 +125,10 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
                 try
                 {
                     await stream.ReadExactlyAsync(frame.AsMemory(0, size), token).ConfigureAwait(false);
-                    var response = await cluster.Handler.HandleAsync(this, frame.AsMemory(0, size), token).ConfigureAwait(false);
-                    if (response is { } bytes)
+                    using var response = await cluster.Handler.HandleAsync(this, frame.AsMemory(0, size), token).ConfigureAwait(false);
+                    if (response is not null)
                     {
-                        await stream.WriteAsync(bytes, token).ConfigureAwait(false);
+                        await stream.WriteAsync(response.WrittenMemory, token).ConfigureAwait(false);
                     }
                 }
                 finally

@@ -63,7 +63,7 @@ internal sealed partial class RequestHandler
             : new FindCoordinatorResponse { ErrorCode = KafkaErrorCode.CoordinatorNotAvailable, ErrorMessage = "No broker is up.", NodeId = -1, Port = -1 };
     }
 
-    private async ValueTask<byte[]?> JoinGroupAsync(BrokerNode broker, RequestHeader header, JoinGroupRequest request, CancellationToken token)
+    private async ValueTask<KafkaWriter?> JoinGroupAsync(BrokerNode broker, RequestHeader header, JoinGroupRequest request, CancellationToken token)
     {
         var response = IsCoordinator(broker, request.GroupId)
             ? await Groups.JoinAsync(request, header.ApiVersion, header.ClientId).WaitAsync(token).ConfigureAwait(false)
@@ -71,7 +71,7 @@ internal sealed partial class RequestHandler
         return Respond(header, response);
     }
 
-    private async ValueTask<byte[]?> SyncGroupAsync(BrokerNode broker, RequestHeader header, SyncGroupRequest request, CancellationToken token)
+    private async ValueTask<KafkaWriter?> SyncGroupAsync(BrokerNode broker, RequestHeader header, SyncGroupRequest request, CancellationToken token)
     {
         var response = IsCoordinator(broker, request.GroupId)
             ? await Groups.SyncAsync(request).WaitAsync(token).ConfigureAwait(false)

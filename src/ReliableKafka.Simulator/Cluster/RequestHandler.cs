@@ -39,13 +39,13 @@ internal sealed partial class RequestHandler
         RegisterAdminApis();
     }
 
-    /// <summary>Handles one request; returns the whole response frame, or null when none is sent.</summary>
-    private delegate ValueTask<byte[]?> Handler(BrokerNode broker, RequestHeader header, KafkaReader body, CancellationToken token);
+    /// <summary>Handles one request; returns the whole response frame (the caller disposes it), or null when none is sent.</summary>
+    private delegate ValueTask<KafkaWriter?> Handler(BrokerNode broker, RequestHeader header, KafkaReader body, CancellationToken token);
 
     /// <summary>The APIs and versions this broker answers (non-flexible versions, plus ApiVersions v3).</summary>
     internal IEnumerable<(ApiKey Key, short Min, short Max)> Advertised => _handlers.Select(static h => (h.Key, h.Value.Min, h.Value.Max));
 
-    public ValueTask<byte[]?> HandleAsync(BrokerNode broker, ReadOnlyMemory<byte> frame, CancellationToken token)
+    public ValueTask<KafkaWriter?> HandleAsync(BrokerNode broker, ReadOnlyMemory<byte> frame, CancellationToken token)
     {
         var header = KafkaFrame.ReadRequestHeader(frame, out var body);
         var version = header.ApiVersion;
@@ -70,17 +70,18 @@ internal sealed partial class RequestHandler
 
     private void Register(ApiKey key, short min, short max, Handler handle) => _handlers[key] = (min, max, handle);
 
-    private static ValueTask<byte[]?> Done(byte[]? response) => ValueTask.FromResult(response);
+    private static ValueTask<KafkaWriter?> Done(KafkaWriter? response) => ValueTask.FromResult(response);
 
-    private static byte[] Respond<T>(RequestHeader header, T body)
+    private static KafkaWriter Respond<T>(RequestHeader header, T body)
         where T : IKafkaMessage<T> => Respond(header.ApiVersion, header.CorrelationId, body);
 
-    private static byte[] Respond<T>(short version, int correlationId, T body)
+    /// <summary>The whole response frame in a pooled buffer; whoever sends it disposes it.</summary>
+    private static KafkaWriter Respond<T>(short version, int correlationId, T body)
         where T : IKafkaMessage<T>
     {
-        using var writer = new KafkaWriter();
+        var writer = new KafkaWriter();
         KafkaFrame.WriteResponse(writer, version, correlationId, body);
-        return writer.ToArray();
+        return writer;
     }
 
     private ApiVersionsResponse ApiVersions() =>
@@ -90,11 +91,11 @@ internal sealed partial class RequestHandler
     /// Kafka's answer to an ApiVersions version it does not know: a v0-shaped body with UNSUPPORTED_VERSION and only
     /// ApiVersions' own range, so the client retries with a version both sides know.
     /// </summary>
-    private static byte[] ApiVersionsFallback(int correlationId)
+    private static KafkaWriter ApiVersionsFallback(int correlationId)
     {
-        using var writer = new KafkaWriter();
+        var writer = new KafkaWriter();
         ApiVersionRanges.WriteUnsupportedVersionResponse(writer, correlationId);
-        return writer.ToArray();
+        return writer;
     }
 
     private MetadataResponse Metadata(MetadataRequest request, short version)
@@ -364,17 +365,9 @@ internal sealed partial class RequestHandler
                 entry.Records = ReadOnlyMemory<byte>.Empty;
                 if (read.Batches.Count > 0)
                 {
-                    var size = read.Batches.Sum(static b => b.Data.Length);
-                    var records = new byte[size];
-                    var position = 0;
-                    foreach (var batch in read.Batches)
-                    {
-                        batch.Data.Span.CopyTo(records.AsSpan(position));
-                        position += batch.Data.Length;
-                    }
-
-                    entry.Records = records;
-                    total += size;
+                    // The stored batches go straight into the response buffer: no joined copy per partition.
+                    entry.RecordBatches = [.. read.Batches.Select(static b => b.Data)];
+                    total += read.Batches.Sum(static b => b.Data.Length);
                 }
             }
         }

@@ -23,8 +23,8 @@ public sealed class GroupRequestHandlerTests : IAsyncLifetime
         using var writer = new KafkaWriter();
         KafkaFrame.WriteRequest(writer, version, 7, "tests", request);
         var broker = _cluster.Brokers.Single(b => b.Id == brokerId);
-        var response = await _cluster.Handler.HandleAsync(broker, writer.WrittenMemory[4..], CancellationToken.None);
-        var body = KafkaFrame.ReadResponse<TResponse>(response.AsMemory(4), version, out var correlationId);
+        using var response = await _cluster.Handler.HandleAsync(broker, writer.WrittenMemory[4..], CancellationToken.None);
+        var body = KafkaFrame.ReadResponse<TResponse>(response!.WrittenMemory[4..], version, out var correlationId);
         Assert.Equal(7, correlationId);
         return body;
     }

@@ -110,6 +110,12 @@ internal sealed class FetchResponse : IKafkaMessage<FetchResponse>
         /// <summary>The record data.</summary>
         public ReadOnlyMemory<byte>? Records { get; set; }
 
+        /// <summary>
+        /// Record batches written back to back as the Records field without being joined first (a broker's answer);
+        /// when set, <see cref="Records"/> is not written. Reading always fills <see cref="Records"/>.
+        /// </summary>
+        public IReadOnlyList<ReadOnlyMemory<byte>>? RecordBatches { get; set; }
+
         public static PartitionData Read(ref KafkaReader reader, short version)
         {
             var result = new PartitionData();
@@ -150,7 +156,24 @@ internal sealed class FetchResponse : IKafkaMessage<FetchResponse>
                 writer.WriteInt32(PreferredReadReplica);
             }
 
-            writer.WriteNullableBytes(Records);
+            if (RecordBatches is { } batches)
+            {
+                var length = 0;
+                foreach (var batch in batches)
+                {
+                    length += batch.Length;
+                }
+
+                writer.WriteInt32(length);
+                foreach (var batch in batches)
+                {
+                    writer.WriteRaw(batch.Span);
+                }
+            }
+            else
+            {
+                writer.WriteNullableBytes(Records);
+            }
         }
     }
 
