@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ReliableKafka.Benchmarks;
 
 /// <summary>Command-line settings of the harness.</summary>
@@ -49,28 +47,28 @@ internal sealed record BenchOptions
             switch (arg)
             {
                 case "--messages":
-                    messages = Positive(arg, Next(args, ref i));
+                    messages = Arguments.Positive(arg, Arguments.Value(args, ref i));
                     break;
                 case "--async-messages":
-                    asyncMessages = Positive(arg, Next(args, ref i));
+                    asyncMessages = Arguments.Positive(arg, Arguments.Value(args, ref i));
                     break;
                 case "--rounds":
-                    options = options with { Rounds = Positive(arg, Next(args, ref i)) };
+                    options = options with { Rounds = Arguments.Positive(arg, Arguments.Value(args, ref i)) };
                     break;
                 case "--inflight":
-                    options = options with { InFlight = Positive(arg, Next(args, ref i)) };
+                    options = options with { InFlight = Arguments.Positive(arg, Arguments.Value(args, ref i)) };
                     break;
                 case "--window":
-                    options = options with { Window = Positive(arg, Next(args, ref i)) };
+                    options = options with { Window = Arguments.Positive(arg, Arguments.Value(args, ref i)) };
                     break;
                 case "--warmup":
-                    warmup = Positive(arg, Next(args, ref i));
+                    warmup = Arguments.Positive(arg, Arguments.Value(args, ref i));
                     break;
                 case "--quick":
                     options = options with { Quick = true };
                     break;
                 case "--json":
-                    options = options with { JsonPath = Next(args, ref i) };
+                    options = options with { JsonPath = Arguments.Value(args, ref i) };
                     break;
                 case "--help" or "-h" or "-?":
                     options = options with { Help = true };
@@ -87,25 +85,5 @@ internal sealed record BenchOptions
             AsyncMessages = asyncMessages ?? options.AsyncMessages / scale,
             Warmup = warmup ?? options.Warmup / scale,
         };
-    }
-
-    private static string Next(string[] args, ref int i)
-    {
-        if (i + 1 >= args.Length)
-        {
-            throw new ArgumentException($"{args[i]} needs a value.");
-        }
-
-        return args[++i];
-    }
-
-    private static int Positive(string flag, string text)
-    {
-        if (!int.TryParse(text.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0)
-        {
-            throw new ArgumentException($"{flag} needs a positive whole number, not '{text}'.");
-        }
-
-        return value;
     }
 }

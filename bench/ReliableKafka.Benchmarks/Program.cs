@@ -246,20 +246,3 @@ internal static class Program
         }
     }
 }
-
-/// <summary>Counts errors a raw client reports (librdkafka logs are silenced).</summary>
-internal sealed class ClientErrors
-{
-    private int _count;
-    private string? _last;
-
-    public int Count => Volatile.Read(ref _count);
-
-    public string? Last => Volatile.Read(ref _last);
-
-    public void Add(Error error)
-    {
-        Interlocked.Increment(ref _count);
-        Volatile.Write(ref _last, $"{error.Code}: {error.Reason}");
-    }
-}

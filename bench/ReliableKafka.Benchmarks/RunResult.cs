@@ -66,18 +66,3 @@ internal sealed record VariantSummary(
 
 /// <summary>The paired ratios of one round.</summary>
 internal sealed record RoundRatios(int Round, double ThroughputBA, double CpuBA, double ThroughputDC, double CpuDC);
-
-internal static class Stats
-{
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return double.NaN;
-        }
-
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-}

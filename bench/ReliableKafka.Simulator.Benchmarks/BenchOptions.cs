@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ReliableKafka.Simulator.Benchmarks;
 
 /// <summary>Command-line settings of the harness.</summary>
@@ -59,37 +57,37 @@ internal sealed record BenchOptions
             switch (arg)
             {
                 case "--messages":
-                    messages = Positive(arg, Value(args, ref i));
+                    messages = Arguments.Positive(arg, Arguments.Value(args, ref i));
                     break;
                 case "--rounds":
-                    options = options with { Rounds = Positive(arg, Value(args, ref i)) };
+                    options = options with { Rounds = Arguments.Positive(arg, Arguments.Value(args, ref i)) };
                     break;
                 case "--warmup":
-                    warmup = Positive(arg, Value(args, ref i));
+                    warmup = Arguments.Positive(arg, Arguments.Value(args, ref i));
                     break;
                 case "--window":
-                    options = options with { Window = Positive(arg, Value(args, ref i)) };
+                    options = options with { Window = Arguments.Positive(arg, Arguments.Value(args, ref i)) };
                     break;
                 case "--batch-size":
-                    options = options with { BatchSize = Positive(arg, Value(args, ref i)) };
+                    options = options with { BatchSize = Arguments.Positive(arg, Arguments.Value(args, ref i)) };
                     break;
                 case "--acks":
-                    options = options with { Levels = ParseLevels(Value(args, ref i)) };
+                    options = options with { Levels = ParseLevels(Arguments.Value(args, ref i)) };
                     break;
                 case "--only":
-                    options = options with { Targets = [ParseTarget(Value(args, ref i))] };
+                    options = options with { Targets = [ParseTarget(Arguments.Value(args, ref i))] };
                     break;
                 case "--producer":
-                    options = options with { ProducerSettings = With(options.ProducerSettings, arg, Value(args, ref i)) };
+                    options = options with { ProducerSettings = With(options.ProducerSettings, arg, Arguments.Value(args, ref i)) };
                     break;
                 case "--consumer":
-                    options = options with { ConsumerSettings = With(options.ConsumerSettings, arg, Value(args, ref i)) };
+                    options = options with { ConsumerSettings = With(options.ConsumerSettings, arg, Arguments.Value(args, ref i)) };
                     break;
                 case "--quick":
                     options = options with { Quick = true };
                     break;
                 case "--json":
-                    options = options with { JsonPath = Value(args, ref i) };
+                    options = options with { JsonPath = Arguments.Value(args, ref i) };
                     break;
                 case "--help" or "-h" or "-?":
                     options = options with { Help = true };
@@ -140,25 +138,4 @@ internal sealed record BenchOptions
         "mock" => TargetKind.Mock,
         _ => throw new ArgumentException($"--only takes simulator or mock, not '{text}'."),
     };
-
-    private static string Value(string[] args, ref int i)
-    {
-        if (i + 1 >= args.Length)
-        {
-            throw new ArgumentException($"{args[i]} needs a value.");
-        }
-
-        return args[++i];
-    }
-
-    private static int Positive(string flag, string text)
-    {
-        var digits = text.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal);
-        if (!int.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0)
-        {
-            throw new ArgumentException($"{flag} needs a positive whole number, not '{text}'.");
-        }
-
-        return value;
-    }
 }

@@ -22,23 +22,6 @@ internal static class Clients
             .Build();
 }
 
-/// <summary>Counts the errors the clients of one run report (transient ones included; they do not fail the run).</summary>
-internal sealed class ClientErrors
-{
-    private int _count;
-    private string? _last;
-
-    public int Count => Volatile.Read(ref _count);
-
-    public string? Last => Volatile.Read(ref _last);
-
-    public void Add(Error error)
-    {
-        Interlocked.Increment(ref _count);
-        Volatile.Write(ref _last, $"{error.Code}: {error.Reason}");
-    }
-}
-
 /// <summary>
 /// Counts the delivery reports of one produce run through one cached handler, remembers when the last one arrived,
 /// and lets the producing loop keep a bounded number of messages unreported.

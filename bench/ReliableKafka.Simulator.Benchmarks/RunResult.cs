@@ -87,18 +87,3 @@ internal sealed record GcActivity(int Gen0, int Gen1, int Gen2, double PauseMill
     public GcActivity Since(GcActivity before) => new(
         Gen0 - before.Gen0, Gen1 - before.Gen1, Gen2 - before.Gen2, PauseMilliseconds - before.PauseMilliseconds);
 }
-
-internal static class Stats
-{
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Where(static v => !double.IsNaN(v)).Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return double.NaN;
-        }
-
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-}

@@ -1,14 +1,22 @@
 using System.Text;
 
-namespace ReliableKafka.Simulator.Benchmarks;
+namespace ReliableKafka.Bench.Common;
 
 /// <summary>A plain text table for a terminal: text columns left-aligned, numbers right-aligned.</summary>
-internal sealed class TextTable
+public sealed class TextTable
 {
     private readonly string[] _headers;
     private readonly int _textColumns;
     private readonly List<string[]> _rows = [];
 
+    /// <summary>A table whose first column holds words and the others numbers.</summary>
+    /// <param name="headers">The column names.</param>
+    public TextTable(params string[] headers)
+        : this(1, headers)
+    {
+    }
+
+    /// <summary>A table with <paramref name="textColumns"/> leading columns of words.</summary>
     /// <param name="textColumns">How many leading columns hold words (left-aligned); the rest hold numbers.</param>
     /// <param name="headers">The column names.</param>
     public TextTable(int textColumns, params string[] headers)
