@@ -114,6 +114,13 @@ public sealed class ClusterCommandTests
         Assert.Contains("No broker 9; brokers are 1, 2, 3.", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var notYet = await http.PostAsJsonAsync("/faults", new { kind = "pause", broker = 2 });
         Assert.Equal(System.Net.HttpStatusCode.NotImplemented, notYet.StatusCode);
+        var drop = await http.PostAsJsonAsync("/faults", new { kind = "drop-produce-responses", broker = 2, count = 5 });
+        Assert.Equal(System.Net.HttpStatusCode.Created, drop.StatusCode);
+        Assert.Equal("drop-produce-responses-2", (await drop.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        var badDrop = await http.PostAsJsonAsync("/faults", new { kind = "drop-produce-responses", broker = 9, count = 5 });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, badDrop.StatusCode);
+        var cleared = await (await http.DeleteAsync("/faults")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, cleared.GetProperty("cleared").GetInt32());
 
         var truth = await http.GetFromJsonAsync<JsonElement>("/truth?topic=orders&partition=0");
         Assert.Contains(truth.EnumerateArray(), static e => e.GetProperty("kind").GetInt32() == 4 && e.GetProperty("leaderEpoch").GetInt32() == 1);

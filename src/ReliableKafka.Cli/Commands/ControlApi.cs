@@ -64,9 +64,30 @@ internal static class ControlApi
         {
             var body = await ReadJsonAsync(request).ConfigureAwait(false);
             var kind = body is { } b && b.TryGetProperty("kind", out var k) ? k.GetString() : null;
-            return Results.Json(new { error = $"Fault kind '{kind}' is not available yet; crash, restart and leader moves are (POST /brokers/{{id}}/crash|restart, POST /partitions/{{topic}}/{{partition}}/leader)." }, Json, statusCode: 501);
+            if (kind == "drop-produce-responses")
+            {
+                if (!body!.Value.TryGetProperty("broker", out var broker) || !broker.TryGetInt32(out var brokerId) || !cluster.BrokerIds.Contains(brokerId)
+                    || !body.Value.TryGetProperty("count", out var count) || !count.TryGetInt32(out var responses) || responses < 1)
+                {
+                    return Results.Json(new { error = $"Send {{\"kind\":\"drop-produce-responses\",\"broker\":<one of {string.Join(", ", cluster.BrokerIds)}>,\"count\":<1 or more>}}." }, Json, statusCode: 400);
+                }
+
+                cluster.FaultsOf(brokerId).DropProduceResponses(responses);
+                return Results.Json(new { id = $"drop-produce-responses-{brokerId}", kind, broker = brokerId, count = responses }, Json, statusCode: 201);
+            }
+
+            return Results.Json(new { error = $"Fault kind '{kind}' is not available yet; drop-produce-responses, crash, restart and leader moves are (POST /brokers/{{id}}/crash|restart, POST /partitions/{{topic}}/{{partition}}/leader)." }, Json, statusCode: 501);
         });
-        app.MapDelete("/faults", () => Results.Json(new { cleared = 0 }, Json));
+        app.MapDelete("/faults", () =>
+        {
+            var cleared = cluster.BrokerIds.Count(id => cluster.FaultsOf(id).PendingDroppedResponses > 0);
+            foreach (var id in cluster.BrokerIds)
+            {
+                cluster.FaultsOf(id).Clear();
+            }
+
+            return Results.Json(new { cleared }, Json);
+        });
         app.MapDelete("/faults/{id}", (string id) => Results.Json(new { error = $"No fault {id}." }, Json, statusCode: 404));
     }
 

@@ -27,6 +27,9 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
 
     public bool IsUp { get; private set; }
 
+    /// <summary>Faults applied to the requests this broker serves.</summary>
+    public Faults.BrokerFaults Faults { get; } = new();
+
     public void Start()
     {
         lock (_gate)
@@ -106,6 +109,19 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
         }
     }
 
+    /// <summary>True when the fault plan loses this response (a Produce answered after its append).</summary>
+    private bool DropsResponse(byte[] frame)
+    {
+        var apiKey = (ApiKey)BinaryPrimitives.ReadInt16BigEndian(frame);
+        if (apiKey != ApiKey.Produce || !Faults.TakeDroppedProduceResponse())
+        {
+            return false;
+        }
+
+        cluster.Truth.Add(TruthEventKind.ResponseDropped, null, -1, Id, detail: "Produce response dropped after the append (fault)");
+        return true;
+    }
+
     private async Task ServeAsync(Socket socket, CancellationToken token)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
@@ -126,7 +142,7 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
                 {
                     await stream.ReadExactlyAsync(frame.AsMemory(0, size), token).ConfigureAwait(false);
                     using var response = await cluster.Handler.HandleAsync(this, frame.AsMemory(0, size), token).ConfigureAwait(false);
-                    if (response is not null)
+                    if (response is not null && !DropsResponse(frame))
                     {
                         await stream.WriteAsync(response.WrittenMemory, token).ConfigureAwait(false);
                     }

@@ -23,6 +23,9 @@ public enum TruthEventKind
 
     /// <summary>A broker crashed, restarted or was shut down.</summary>
     BrokerStateChanged,
+
+    /// <summary>A fault dropped a response after the request took effect.</summary>
+    ResponseDropped,
 }
 
 /// <summary>One ground-truth event. Fields that do not apply are -1 or null.</summary>

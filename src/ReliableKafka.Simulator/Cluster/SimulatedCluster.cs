@@ -158,6 +158,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
         Signal();
     }
 
+    /// <summary>The faults of one broker (dropped responses and, later, the other kinds).</summary>
+    /// <param name="brokerId">The broker.</param>
+    /// <returns>Its fault plan.</returns>
+    public Faults.BrokerFaults FaultsOf(int brokerId) => _brokers[brokerId].Faults;
+
     /// <summary>Moves a partition's leadership to an in-sync replica.</summary>
     /// <param name="topic">The topic.</param>
     /// <param name="partition">The partition.</param>
