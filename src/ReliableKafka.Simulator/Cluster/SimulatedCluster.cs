@@ -163,6 +163,29 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <returns>Its fault plan.</returns>
     public Faults.BrokerFaults FaultsOf(int brokerId) => _brokers[brokerId].Faults;
 
+    /// <summary>
+    /// Makes a follower slow (it copies only batches older than <paramref name="delay"/>) or stops it; the ISR then
+    /// shrinks after <see cref="SimulatedClusterOptions.ReplicaLagTimeMax"/>. Zero and false restore it.
+    /// </summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="partition">The partition.</param>
+    /// <param name="brokerId">The follower's broker.</param>
+    /// <param name="delay">How far behind the leader's appends it copies.</param>
+    /// <param name="stopped">True to stop it fetching at all.</param>
+    public void SetFollowerLag(string topic, int partition, int brokerId, TimeSpan delay, bool stopped)
+    {
+        var state = FindPartition(topic, partition) ?? throw new InvalidOperationException($"{topic}[{partition}] does not exist.");
+        if (!state.ReplicaIds.Contains(brokerId))
+        {
+            throw new InvalidOperationException($"Broker {brokerId} holds no replica of {topic}[{partition}] (replicas {string.Join(",", state.ReplicaIds)}).");
+        }
+
+        var replica = state.ReplicaOf(brokerId);
+        replica.ReplicationDelay = delay;
+        replica.ReplicationStopped = stopped;
+        Signal();
+    }
+
     /// <summary>Moves a partition's leadership to an in-sync replica.</summary>
     /// <param name="topic">The topic.</param>
     /// <param name="partition">The partition.</param>
