@@ -79,7 +79,7 @@ public sealed class ReplicationProofTests
         Assert.Equal(PersistenceStatus.Persisted, (await producer.ProduceAsync("orders", new Message<string, string> { Key = "k", Value = "before" })).Status);
 
         cluster.SetFollowerLag("orders", 0, follower, TimeSpan.Zero, stopped: true);
-        var pending = producer.ProduceAsync("orders", new Message<string, string> { Key = "k", Value = "needs-three" });
+        await producer.ProduceAsync("orders", new Message<string, string> { Key = "k", Value = "lagging" }).WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(static _ => { });
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (cluster.Describe().Topics.Single().Partitions[0].Isr.Count == 3 && DateTime.UtcNow < deadline)
         {
@@ -87,16 +87,18 @@ public sealed class ReplicationProofTests
         }
 
         Assert.Equal(2, cluster.Describe().Topics.Single().Partitions[0].Isr.Count);
+        var appendedBefore = cluster.Truth.For("orders", 0).Count(static e => e.Kind == TruthEventKind.Appended);
+        var pending = producer.ProduceAsync("orders", new Message<string, string> { Key = "k", Value = "needs-three" });
         await Task.Delay(1000);
         Assert.False(pending.IsCompleted);
 
-        // NOT_ENOUGH_REPLICAS is answered before the append: the log still holds only the first record.
-        Assert.Single(cluster.Truth.For("orders", 0), static e => e.Kind == TruthEventKind.Appended);
+        // NOT_ENOUGH_REPLICAS is answered before the append: nothing was appended since the ISR shrank.
+        Assert.Equal(appendedBefore, cluster.Truth.For("orders", 0).Count(static e => e.Kind == TruthEventKind.Appended));
         cluster.SetFollowerLag("orders", 0, follower, TimeSpan.Zero, stopped: false);
         var delivered = await pending.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
-        Assert.Equal(["before", "needs-three"], Drain(cluster, "orders"));
+        Assert.Equal(["before", "lagging", "needs-three"], Drain(cluster, "orders"));
         Assert.Equal(3, cluster.Describe().Topics.Single().Partitions[0].Isr.Count);
     }
 }
