@@ -75,17 +75,23 @@ internal sealed class ReliablePublishVariant(string id, string name, Workload wo
     }
 }
 
-/// <summary>C: raw <c>ProduceAsync</c>, awaited, with a window of N messages in flight (SemaphoreSlim).</summary>
-internal sealed class RawProduceAsyncVariant(string id, string name, Workload workload, IProducer<byte[]?, byte[]?> producer, int inFlight)
+/// <summary>
+/// An awaited send per message with a window of N messages in flight (SemaphoreSlim): the scheme C and D share,
+/// so that the only difference between them is the one call <see cref="SendOneAsync"/> makes.
+/// </summary>
+internal abstract class WindowedAsyncVariant(string id, string name, Workload workload, int inFlight)
     : Variant(id, name, workload)
 {
-    public override void Prime(string topic) => RawPrime.Prime(producer, topic, Workload);
-
     public override void Run(string topic, int count, DeliveryCounter counter)
     {
         RunAsync(topic, count, counter).GetAwaiter().GetResult();
-        producer.Flush(FlushTimeout);
+        Flush();
     }
+
+    /// <summary>Sends one message and records its outcome in <paramref name="counter"/>.</summary>
+    protected abstract Task SendOneAsync(string topic, byte[] key, DeliveryCounter counter);
+
+    protected abstract void Flush();
 
     private async Task RunAsync(string topic, int count, DeliveryCounter counter)
     {
@@ -107,8 +113,7 @@ internal sealed class RawProduceAsyncVariant(string id, string name, Workload wo
     {
         try
         {
-            await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Key = key, Value = Workload.Value }).ConfigureAwait(false);
-            counter.Record(true, ErrorCode.NoError, null);
+            await SendOneAsync(topic, key, counter).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -121,49 +126,34 @@ internal sealed class RawProduceAsyncVariant(string id, string name, Workload wo
     }
 }
 
+/// <summary>C: raw <c>ProduceAsync</c>, awaited, with a window of N messages in flight.</summary>
+internal sealed class RawProduceAsyncVariant(string id, string name, Workload workload, IProducer<byte[]?, byte[]?> producer, int inFlight)
+    : WindowedAsyncVariant(id, name, workload, inFlight)
+{
+    public override void Prime(string topic) => RawPrime.Prime(producer, topic, Workload);
+
+    protected override async Task SendOneAsync(string topic, byte[] key, DeliveryCounter counter)
+    {
+        await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Key = key, Value = Workload.Value }).ConfigureAwait(false);
+        counter.Record(true, ErrorCode.NoError, null);
+    }
+
+    protected override void Flush() => producer.Flush(FlushTimeout);
+}
+
 /// <summary>D: <c>ReliableProducer.PublishAsync</c>, awaited, with the same window as C.</summary>
 internal sealed class ReliablePublishAsyncVariant(string id, string name, Workload workload, ReliableProducer<byte[]?, byte[]?> producer, int inFlight)
-    : Variant(id, name, workload)
+    : WindowedAsyncVariant(id, name, workload, inFlight)
 {
     public override void Prime(string topic) => ReliablePrime.Prime(producer, topic, Workload);
 
-    public override void Run(string topic, int count, DeliveryCounter counter)
+    protected override async Task SendOneAsync(string topic, byte[] key, DeliveryCounter counter)
     {
-        RunAsync(topic, count, counter).GetAwaiter().GetResult();
-        producer.Flush(FlushTimeout);
+        var outcome = await producer.PublishAsync(topic, key, Workload.Value).ConfigureAwait(false);
+        counter.Record(outcome.IsDelivered, outcome.Error, outcome.Reason);
     }
 
-    private async Task RunAsync(string topic, int count, DeliveryCounter counter)
-    {
-        using var window = new SemaphoreSlim(inFlight, inFlight);
-        for (var i = 0; i < count; i++)
-        {
-            await window.WaitAsync().ConfigureAwait(false);
-            _ = SendAsync(topic, Workload.Key(i), counter, window);
-        }
-
-        for (var i = 0; i < inFlight; i++)
-        {
-            await window.WaitAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task SendAsync(string topic, byte[] key, DeliveryCounter counter, SemaphoreSlim window)
-    {
-        try
-        {
-            var outcome = await producer.PublishAsync(topic, key, Workload.Value).ConfigureAwait(false);
-            counter.Record(outcome.IsDelivered, outcome.Error, outcome.Reason);
-        }
-        catch (Exception e)
-        {
-            counter.Record(false, (e as KafkaException)?.Error.Code ?? ErrorCode.Unknown, e.Message);
-        }
-        finally
-        {
-            window.Release();
-        }
-    }
+    protected override void Flush() => producer.Flush(FlushTimeout);
 }
 
 internal static class RawPrime

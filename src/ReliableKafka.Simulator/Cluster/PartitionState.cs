@@ -409,6 +409,17 @@ internal sealed class PartitionState
         return KafkaErrorCode.None;
     }
 
+    /// <summary>The leader's log start offset and high watermark (ListOffsets earliest and latest).</summary>
+    public (KafkaErrorCode Error, long LogStartOffset, long HighWatermark) Offsets(int brokerId)
+    {
+        lock (_gate)
+        {
+            return brokerId != Leader
+                ? (Leader < 0 ? KafkaErrorCode.LeaderNotAvailable : KafkaErrorCode.NotLeaderOrFollower, -1, -1)
+                : (KafkaErrorCode.None, _replicas[Leader].Log.LogStartOffset, HighWatermark);
+        }
+    }
+
     /// <summary>What a consumer fetch at <paramref name="offset"/> gets from <paramref name="brokerId"/>: batches below the high watermark.</summary>
     public ConsumerRead ReadForConsumer(int brokerId, long offset, int maxBytes)
     {

@@ -256,19 +256,19 @@ internal sealed partial class RequestHandler
                     continue;
                 }
 
-                var read = partition.ReadForConsumer(broker.Id, 0, 0);
-                if (read.Error is not KafkaErrorCode.None and not KafkaErrorCode.OffsetOutOfRange)
+                var (error, logStart, highWatermark) = partition.Offsets(broker.Id);
+                if (error != KafkaErrorCode.None)
                 {
-                    entry.ErrorCode = read.Error;
+                    entry.ErrorCode = error;
                     continue;
                 }
 
                 entry.LeaderEpoch = partition.LeaderEpoch;
                 entry.Offset = requested.Timestamp switch
                 {
-                    -2 => read.LogStartOffset,
-                    -1 => read.HighWatermark,
-                    _ => OffsetForTimestamp(partition, broker.Id, requested.Timestamp, read.HighWatermark),
+                    -2 => logStart,
+                    -1 => highWatermark,
+                    _ => OffsetForTimestamp(partition, broker.Id, requested.Timestamp, highWatermark),
                 };
             }
         }

@@ -5,8 +5,10 @@ namespace ReliableKafka;
 
 /// <summary>
 /// Sorts every Confluent.Kafka <see cref="ErrorCode"/> into <see cref="FailureKind.Retriable"/>,
-/// <see cref="FailureKind.Fatal"/> or <see cref="FailureKind.Configuration"/>. A code this table does not name is
-/// treated as fatal, so an unknown failure is dead-lettered rather than retried forever or dropped.
+/// <see cref="FailureKind.Fatal"/> or <see cref="FailureKind.Configuration"/>. Every code not named retriable or
+/// configuration is fatal: the message cannot be delivered as it is (too large, invalid or corrupt record,
+/// unserializable) or the client instance broke (fenced or out-of-sequence producer, librdkafka fatal errors). So an
+/// unknown failure is dead-lettered rather than retried forever or dropped.
 /// </summary>
 public static class ErrorClassifier
 {
@@ -49,21 +51,6 @@ public static class ErrorClassifier
         ErrorCode.UnacceptableCredential, ErrorCode.PrincipalDeserializationFailure,
     }.ToFrozenSet();
 
-    /// <summary>
-    /// Codes that are explicitly fatal: the message itself is undeliverable, or the client instance is broken.
-    /// Every code not named retriable or configuration is fatal too; this list documents the usual ones.
-    /// </summary>
-    private static readonly FrozenSet<ErrorCode> FatalCodes = new[]
-    {
-        ErrorCode.MsgSizeTooLarge, ErrorCode.InvalidMsgSize, ErrorCode.RecordListTooLarge, ErrorCode.InvalidMsg,
-        ErrorCode.InvalidRecord, ErrorCode.InvalidTimestamp, ErrorCode.Local_BadMsg, ErrorCode.Local_BadCompression,
-        ErrorCode.Local_KeySerialization, ErrorCode.Local_ValueSerialization, ErrorCode.Local_Fatal,
-        ErrorCode.InvalidProducerEpoch, ErrorCode.ProducerFenced, ErrorCode.OutOfOrderSequenceNumber,
-        ErrorCode.InvalidTxnState, ErrorCode.InvalidProducerIdMapping, ErrorCode.TransactionCoordinatorFenced,
-        ErrorCode.Local_GaplessGuarantee, ErrorCode.Local_Fenced, ErrorCode.Local_Inconsistent,
-        ErrorCode.Local_CritSysResource, ErrorCode.Local_FS,
-    }.ToFrozenSet();
-
     /// <summary>Classifies an error code.</summary>
     /// <param name="code">The code from a delivery report or an exception.</param>
     /// <returns><see cref="FailureKind.None"/> for <see cref="ErrorCode.NoError"/>; otherwise its kind.</returns>
@@ -90,7 +77,4 @@ public static class ErrorClassifier
         ArgumentNullException.ThrowIfNull(error);
         return error.IsFatal ? FailureKind.Fatal : Classify(error.Code);
     }
-
-    /// <summary>True when the code is one this table names fatal explicitly (the rest of the fatal ones are by default).</summary>
-    internal static bool IsNamedFatal(ErrorCode code) => FatalCodes.Contains(code);
 }
