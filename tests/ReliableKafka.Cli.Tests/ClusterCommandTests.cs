@@ -112,18 +112,29 @@ public sealed class ClusterCommandTests
         var unknown = await http.PostAsync("/brokers/9/crash", null);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("No broker 9; brokers are 1, 2, 3.", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var notYet = await http.PostAsJsonAsync("/faults", new { kind = "pause", broker = 2 });
-        Assert.Equal(System.Net.HttpStatusCode.NotImplemented, notYet.StatusCode);
+        var unknownKind = await http.PostAsJsonAsync("/faults", new { kind = "meteor", broker = 2 });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, unknownKind.StatusCode);
+        Assert.Contains("Unknown fault kind 'meteor'", await unknownKind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var drop = await http.PostAsJsonAsync("/faults", new { kind = "drop-produce-responses", broker = 2, count = 5 });
         Assert.Equal(System.Net.HttpStatusCode.Created, drop.StatusCode);
-        Assert.Equal("drop-produce-responses-2", (await drop.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        var dropped = await drop.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("drop-produce-responses-", dropped.GetProperty("id").GetString(), StringComparison.Ordinal);
+        Assert.Equal(5, dropped.GetProperty("remaining").GetInt32());
         var badDrop = await http.PostAsJsonAsync("/faults", new { kind = "drop-produce-responses", broker = 9, count = 5 });
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, badDrop.StatusCode);
+        Assert.Contains("there is no broker 9; brokers are 1, 2, 3", await badDrop.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var delay = await http.PostAsJsonAsync("/faults", new { kind = "delay", broker = 1, ms = 200 });
+        Assert.Equal(System.Net.HttpStatusCode.Created, delay.StatusCode);
+        var listed = await http.GetFromJsonAsync<JsonElement>("/faults");
+        Assert.Equal(["delay", "drop-produce-responses"], listed.EnumerateArray().Select(static f => f.GetProperty("kind").GetString()).Order(StringComparer.Ordinal));
+        var delayId = (await delay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.True((await http.DeleteAsync($"/faults/{delayId}")).IsSuccessStatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.DeleteAsync($"/faults/{delayId}")).StatusCode);
         var cleared = await (await http.DeleteAsync("/faults")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, cleared.GetProperty("cleared").GetInt32());
 
         var truth = await http.GetFromJsonAsync<JsonElement>("/truth?topic=orders&partition=0");
-        Assert.Contains(truth.EnumerateArray(), static e => e.GetProperty("kind").GetInt32() == 4 && e.GetProperty("leaderEpoch").GetInt32() == 1);
+        Assert.Contains(truth.EnumerateArray(), static e => e.GetProperty("kind").GetString() == "Elected" && e.GetProperty("leaderEpoch").GetInt32() == 1);
     }
 
     [Fact]

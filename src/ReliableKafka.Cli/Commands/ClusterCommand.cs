@@ -33,12 +33,22 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
         public string Host { get; init; } = "127.0.0.1";
 
         [CommandOption("--topic <SPEC>")]
-        [Description("A topic to create, as name:partitions:replication[:min.insync]. Repeatable.")]
+        [Description("A topic to create, as name:partitions:replication[:min.insync[:unclean]]. Repeatable.")]
         public string[] Topics { get; init; } = [];
 
         [CommandOption("--data-dir <DIR>")]
         [Description("Keep topics and logs in DIR across restarts of the command (saved on a clean stop, loaded at start).")]
         public string? DataDir { get; init; }
+
+        [CommandOption("--replica-lag-time-max-ms <MS>")]
+        [Description("replica.lag.time.max.ms: how long a follower may lag before it leaves the ISR. Default 30000.")]
+        [DefaultValue(30000)]
+        public int ReplicaLagTimeMaxMs { get; init; } = 30000;
+
+        [CommandOption("--broker-session-timeout-ms <MS>")]
+        [Description("broker.session.timeout.ms: how long a paused broker keeps its partitions before it is fenced. Default 9000.")]
+        [DefaultValue(9000)]
+        public int BrokerSessionTimeoutMs { get; init; } = 9000;
 
         [CommandOption("--no-auto-create")]
         [Description("Refuse unknown topics instead of creating them.")]
@@ -54,6 +64,11 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
             if (Port is < 1 or > 65535 || Port + Brokers - 1 > 65535)
             {
                 return ValidationResult.Error($"--port {Port} leaves no room for {Brokers} consecutive broker ports.");
+            }
+
+            if (ReplicaLagTimeMaxMs < 1 || BrokerSessionTimeoutMs < 1)
+            {
+                return ValidationResult.Error($"--replica-lag-time-max-ms and --broker-session-timeout-ms must be 1 or more (got {ReplicaLagTimeMaxMs} and {BrokerSessionTimeoutMs}).");
             }
 
             if (ControlPort is < 1 or > 65535 || (ControlPort >= Port && ControlPort < Port + Brokers))
@@ -85,6 +100,8 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
                 Host = settings.Host,
                 AutoCreateTopics = !settings.NoAutoCreate,
                 DataDirectory = settings.DataDir,
+                ReplicaLagTimeMax = TimeSpan.FromMilliseconds(settings.ReplicaLagTimeMaxMs),
+                BrokerSessionTimeout = TimeSpan.FromMilliseconds(settings.BrokerSessionTimeoutMs),
             });
         }
         catch (InvalidDataException e)
@@ -148,23 +165,24 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
     }
 }
 
-/// <summary>Parses <c>name:partitions:replication[:min.insync]</c>.</summary>
+/// <summary>Parses <c>name:partitions:replication[:min.insync[:unclean]]</c>.</summary>
 internal static class TopicSpec
 {
     public static (string Name, TopicSettings Settings)? Parse(string spec, int brokers, out string? error)
     {
         error = null;
         var parts = spec.Split(':');
-        if (parts.Length is < 3 or > 4 || parts[0].Length == 0
+        var unclean = parts.Length == 5 && parts[4] == "unclean";
+        if (parts.Length is < 3 or > 5 || (parts.Length == 5 && !unclean) || parts[0].Length == 0
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var partitions) || partitions < 1
             || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var replication) || replication < 1)
         {
-            error = $"--topic '{spec}' is not name:partitions:replication[:min.insync] with positive numbers, for example task-events:3:3:2.";
+            error = $"--topic '{spec}' is not name:partitions:replication[:min.insync[:unclean]] with positive numbers, for example task-events:3:3:2 (add :unclean to allow unclean leader election).";
             return null;
         }
 
         var minInSync = 1;
-        if (parts.Length == 4 && (!int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out minInSync) || minInSync < 1 || minInSync > replication))
+        if (parts.Length >= 4 && (!int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out minInSync) || minInSync < 1 || minInSync > replication))
         {
             error = $"--topic '{spec}': min.insync must be between 1 and the replication factor {replication}.";
             return null;
@@ -176,6 +194,6 @@ internal static class TopicSpec
             return null;
         }
 
-        return (parts[0], new TopicSettings(partitions, replication, minInSync));
+        return (parts[0], new TopicSettings(partitions, replication, minInSync, UncleanLeaderElection: unclean));
     }
 }

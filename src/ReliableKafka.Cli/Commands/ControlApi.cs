@@ -6,13 +6,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Simulator.Faults;
 
 namespace ReliableKafka.Cli.Commands;
 
-/// <summary>The JSON control API of <c>rk cluster</c>: read the cluster, crash and restart brokers, move leaders.</summary>
+/// <summary>The JSON control API of <c>rk cluster</c>: read the cluster and its ground truth, crash, stop and restart brokers, move leaders, apply faults.</summary>
 internal static class ControlApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     /// <summary>Starts the API; null when the port cannot be bound.</summary>
     public static async Task<WebApplication?> StartAsync(SimulatedCluster cluster, string host, int port, CancellationToken token)
@@ -58,37 +59,70 @@ internal static class ControlApi
                 return Results.Json(new { error = e.Message }, Json, statusCode: 409);
             }
         });
+        app.MapPost("/brokers/{id:int}/shutdown", (int id) => BrokerAction(cluster, id, () => cluster.ShutdownBroker(id), "down"));
         app.MapGet("/truth", (string? topic, int? partition) =>
             Results.Json(topic is null ? cluster.Truth.Events : cluster.Truth.For(topic, partition ?? 0), Json));
+        app.MapGet("/events", (string? kind, string? topic, int? partition, int? broker, long? since) => Events(cluster, kind, topic, partition, broker, since));
+        app.MapGet("/faults", () => Results.Json(cluster.ActiveFaults.Select(Describe), Json));
         app.MapPost("/faults", async (HttpRequest request) =>
         {
             var body = await ReadJsonAsync(request).ConfigureAwait(false);
-            var kind = body is { } b && b.TryGetProperty("kind", out var k) ? k.GetString() : null;
-            if (kind == "drop-produce-responses")
+            if (body is not { ValueKind: JsonValueKind.Object } json)
             {
-                if (!body!.Value.TryGetProperty("broker", out var broker) || !broker.TryGetInt32(out var brokerId) || !cluster.BrokerIds.Contains(brokerId)
-                    || !body.Value.TryGetProperty("count", out var count) || !count.TryGetInt32(out var responses) || responses < 1)
-                {
-                    return Results.Json(new { error = $"Send {{\"kind\":\"drop-produce-responses\",\"broker\":<one of {string.Join(", ", cluster.BrokerIds)}>,\"count\":<1 or more>}}." }, Json, statusCode: 400);
-                }
-
-                cluster.FaultsOf(brokerId).DropProduceResponses(responses);
-                return Results.Json(new { id = $"drop-produce-responses-{brokerId}", kind, broker = brokerId, count = responses }, Json, statusCode: 201);
+                return Results.Json(new { error = "Send a JSON object such as {\"kind\":\"delay\",\"broker\":1,\"ms\":200}. Kinds: " + string.Join(", ", FaultRequest.Kinds) + "." }, Json, statusCode: 400);
             }
 
-            return Results.Json(new { error = $"Fault kind '{kind}' is not available yet; drop-produce-responses, crash, restart and leader moves are (POST /brokers/{{id}}/crash|restart, POST /partitions/{{topic}}/{{partition}}/leader)." }, Json, statusCode: 501);
+            try
+            {
+                var fault = FaultRequest.Apply(cluster, json);
+                return Results.Json(Describe(fault), Json, statusCode: 201);
+            }
+            catch (FaultRequestException e)
+            {
+                return Results.Json(new { error = e.Message }, Json, statusCode: 400);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                return Results.Json(new { error = e.Message }, Json, statusCode: 400);
+            }
         });
-        app.MapDelete("/faults", () =>
+        app.MapDelete("/faults", () => Results.Json(new { cleared = cluster.ClearFaults() }, Json));
+        app.MapDelete("/faults/{id}", (string id) =>
         {
-            var cleared = cluster.BrokerIds.Count(id => cluster.FaultsOf(id).PendingDroppedResponses > 0);
-            foreach (var id in cluster.BrokerIds)
+            var fault = cluster.ActiveFaults.FirstOrDefault(f => f.Id == id);
+            if (fault is null)
             {
-                cluster.FaultsOf(id).Clear();
+                return Results.Json(new { error = $"No fault {id} is in force; GET /faults lists them (counted faults end by themselves when used up)." }, Json, statusCode: 404);
             }
 
-            return Results.Json(new { cleared }, Json);
+            fault.Remove();
+            return Results.Json(new { removed = id }, Json);
         });
-        app.MapDelete("/faults/{id}", (string id) => Results.Json(new { error = $"No fault {id}." }, Json, statusCode: 404));
+    }
+
+    private static object Describe(FaultHandle fault) =>
+        new { id = fault.Id, kind = fault.Kind, broker = fault.Broker, description = fault.Description, remaining = fault.Remaining };
+
+    private static IResult Events(SimulatedCluster cluster, string? kind, string? topic, int? partition, int? broker, long? since)
+    {
+        TruthEventKind? wanted = null;
+        if (kind is not null)
+        {
+            if (!Enum.TryParse<TruthEventKind>(kind.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return Results.Json(new { error = $"Unknown event kind '{kind}'; use one of {string.Join(", ", Enum.GetNames<TruthEventKind>())}." }, Json, statusCode: 400);
+            }
+
+            wanted = parsed;
+        }
+
+        var events = cluster.Truth.Events.Where(e =>
+            (wanted is null || e.Kind == wanted)
+            && (topic is null || e.Topic == topic)
+            && (partition is null || e.Partition == partition)
+            && (broker is null || e.Broker == broker)
+            && (since is null || e.Sequence > since));
+        return Results.Json(events, Json);
     }
 
     private static IResult BrokerAction(SimulatedCluster cluster, int id, Action action, string state)

@@ -13,10 +13,11 @@ namespace ReliableKafka.Simulator.Cluster;
 /// </summary>
 internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, int port)
 {
-    private readonly ConcurrentDictionary<Socket, byte> _connections = new();
+    private readonly ConcurrentDictionary<Socket, Connection> _connections = new();
     private readonly Lock _gate = new();
     private TcpListener? _listener;
     private CancellationTokenSource? _running;
+    private Faults.BrokerFaults? _faults;
 
     public int Id { get; } = id;
 
@@ -28,7 +29,13 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
     public bool IsUp { get; private set; }
 
     /// <summary>Faults applied to the requests this broker serves.</summary>
-    public Faults.BrokerFaults Faults { get; } = new();
+    public Faults.BrokerFaults Faults => LazyInitializer.EnsureInitialized(ref _faults, () => new(Id, paused => cluster.OnBrokerPauseChanged(Id, paused), ResetConnections));
+
+    /// <summary>True while the cluster has fenced this broker (paused past the session timeout): it leads nothing and is not in Metadata.</summary>
+    public bool IsFenced { get; set; }
+
+    /// <summary>Up, not paused and not fenced: able to replicate and to lead.</summary>
+    public bool IsServing => IsUp && !IsFenced && !Faults.IsPaused;
 
     public void Start()
     {
@@ -76,6 +83,18 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
         }
     }
 
+    /// <summary>Resets the open connections of one client (every client when null), for a network cut.</summary>
+    public void ResetConnections(string? clientId)
+    {
+        foreach (var (socket, connection) in _connections)
+        {
+            if (clientId is null || connection.ClientId == clientId)
+            {
+                Reset(socket);
+            }
+        }
+    }
+
     private static void Reset(Socket socket)
     {
         try
@@ -104,28 +123,16 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
             }
 
             socket.NoDelay = true;
-            _connections[socket] = 0;
+            _connections[socket] = new Connection();
             _ = ServeAsync(socket, token);
         }
-    }
-
-    /// <summary>True when the fault plan loses this response (a Produce answered after its append).</summary>
-    private bool DropsResponse(byte[] frame)
-    {
-        var apiKey = (ApiKey)BinaryPrimitives.ReadInt16BigEndian(frame);
-        if (apiKey != ApiKey.Produce || !Faults.TakeDroppedProduceResponse())
-        {
-            return false;
-        }
-
-        cluster.Truth.Add(TruthEventKind.ResponseDropped, null, -1, Id, detail: "Produce response dropped after the append (fault)");
-        return true;
     }
 
     private async Task ServeAsync(Socket socket, CancellationToken token)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
         var sizeBuffer = new byte[4];
+        var connection = _connections.GetValueOrDefault(socket) ?? new Connection();
         try
         {
             while (!token.IsCancellationRequested)
@@ -141,11 +148,19 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
                 try
                 {
                     await stream.ReadExactlyAsync(frame.AsMemory(0, size), token).ConfigureAwait(false);
-                    using var response = await cluster.Handler.HandleAsync(this, frame.AsMemory(0, size), token).ConfigureAwait(false);
-                    if (response is not null && !DropsResponse(frame))
+                    connection.ClientId ??= ReadClientId(frame.AsSpan(0, size));
+                    if (Faults.Any && !await BeforeRequestAsync(socket, connection, token).ConfigureAwait(false))
                     {
-                        await stream.WriteAsync(response.WrittenMemory, token).ConfigureAwait(false);
+                        continue;
                     }
+
+                    using var response = await cluster.Handler.HandleAsync(this, frame.AsMemory(0, size), token).ConfigureAwait(false);
+                    if (response is null || (Faults.Any && !await BeforeResponseAsync(frame, token).ConfigureAwait(false)))
+                    {
+                        continue;
+                    }
+
+                    await stream.WriteAsync(response.WrittenMemory, token).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -162,6 +177,59 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
             _connections.TryRemove(socket, out _);
             await stream.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Applies network cuts and a pause to a request just read; false when it must go unanswered.</summary>
+    private async ValueTask<bool> BeforeRequestAsync(Socket socket, Connection connection, CancellationToken token)
+    {
+        switch (Faults.CutFor(connection.ClientId))
+        {
+            case Simulator.Faults.NetworkCutMode.Reset:
+                Reset(socket);
+                throw new ConnectionClosedException("network cut (reset)");
+            case Simulator.Faults.NetworkCutMode.Blackhole:
+                return false;
+        }
+
+        await Faults.WhenRunning.WaitAsync(token).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Applies dropped responses, delays and a pause to a response; false when it is lost.</summary>
+    private async ValueTask<bool> BeforeResponseAsync(byte[] frame, CancellationToken token)
+    {
+        var apiKey = (ApiKey)BinaryPrimitives.ReadInt16BigEndian(frame);
+        if (apiKey == ApiKey.Produce && Faults.TakeDroppedProduceResponse())
+        {
+            cluster.Truth.Add(TruthEventKind.ResponseDropped, null, -1, Id, detail: "Produce response dropped after the append (fault)");
+            return false;
+        }
+
+        if (Faults.DelayFor(apiKey) is { } delay && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, cluster.Time, token).ConfigureAwait(false);
+        }
+
+        await Faults.WhenRunning.WaitAsync(token).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The client.id of a request header v1+ (api key, version, correlation id, then an int16-length string).</summary>
+    private static string? ReadClientId(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length < 10)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt16BigEndian(frame[8..]);
+        return length < 0 || frame.Length < 10 + length ? null : System.Text.Encoding.UTF8.GetString(frame.Slice(10, length));
+    }
+
+    /// <summary>What the broker knows of one connection.</summary>
+    private sealed class Connection
+    {
+        public string? ClientId { get; set; }
     }
 }
 

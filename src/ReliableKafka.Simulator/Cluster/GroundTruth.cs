@@ -26,6 +26,9 @@ public enum TruthEventKind
 
     /// <summary>A fault dropped a response after the request took effect.</summary>
     ResponseDropped,
+
+    /// <summary>A fault answered a request with an error instead of serving it.</summary>
+    ErrorInjected,
 }
 
 /// <summary>One ground-truth event. Fields that do not apply are -1 or null.</summary>

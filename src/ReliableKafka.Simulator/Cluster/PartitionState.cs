@@ -409,6 +409,37 @@ internal sealed class PartitionState
         return KafkaErrorCode.None;
     }
 
+    /// <summary>
+    /// Moves leadership off <paramref name="brokerId"/> to the first other in-sync replica that
+    /// <paramref name="canLead"/>; nothing when it does not lead or no such replica exists.
+    /// </summary>
+    public void MoveLeadershipAway(int brokerId, string reason, Func<int, bool> canLead)
+    {
+        List<TaskCompletionSource<KafkaErrorCode>> failed;
+        lock (_gate)
+        {
+            if (Leader != brokerId)
+            {
+                return;
+            }
+
+            var next = ReplicaIds.FirstOrDefault(id => id != brokerId && _replicas[id].Online && _isr.Contains(id) && canLead(id), -1);
+            if (next < 0)
+            {
+                return;
+            }
+
+            failed = [.. _waiters.Select(static w => w.Completion)];
+            _waiters.Clear();
+            SetLeaderLocked(next, $"{reason} of broker {brokerId}", unclean: false);
+        }
+
+        foreach (var waiter in failed)
+        {
+            waiter.TrySetResult(KafkaErrorCode.NotLeaderOrFollower);
+        }
+    }
+
     /// <summary>The leader's log start offset and high watermark (ListOffsets earliest and latest).</summary>
     public (KafkaErrorCode Error, long LogStartOffset, long HighWatermark) Offsets(int brokerId)
     {

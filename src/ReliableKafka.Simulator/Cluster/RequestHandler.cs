@@ -23,17 +23,19 @@ internal sealed partial class RequestHandler
             Respond(header, await FetchAsync(broker, FetchRequest.Read(ref body, header.ApiVersion), token).ConfigureAwait(false)));
         Register(ApiKey.ListOffsets, 1, 5, (broker, header, body, _) =>
             Done(Respond(header, ListOffsets(broker, ListOffsetsRequest.Read(ref body, header.ApiVersion)))));
-        Register(ApiKey.Metadata, 1, 8, (_, header, body, _) =>
-            Done(Respond(header, Metadata(MetadataRequest.Read(ref body, header.ApiVersion), header.ApiVersion))));
+        Register(ApiKey.Metadata, 1, 8, (broker, header, body, _) =>
+            Done(Respond(header, Metadata(broker, MetadataRequest.Read(ref body, header.ApiVersion), header.ApiVersion))));
         Register(ApiKey.ApiVersions, 0, 3, (_, header, body, _) =>
         {
             ApiVersionsRequest.Read(ref body, header.ApiVersion);
             return Done(Respond(header, ApiVersions()));
         });
-        Register(ApiKey.InitProducerId, 0, 1, (_, header, body, _) =>
+        Register(ApiKey.InitProducerId, 0, 1, (broker, header, body, _) =>
         {
             InitProducerIdRequest.Read(ref body, header.ApiVersion);
-            return Done(Respond(header, new InitProducerIdResponse { ProducerId = _cluster.NextProducerId(), ProducerEpoch = 0 }));
+            return Done(Respond(header, Injected(broker, ApiKey.InitProducerId) is var error and not KafkaErrorCode.None
+                ? new InitProducerIdResponse { ErrorCode = error, ProducerId = -1, ProducerEpoch = -1 }
+                : new InitProducerIdResponse { ProducerId = _cluster.NextProducerId(), ProducerEpoch = 0 }));
         });
         RegisterGroupApis();
         RegisterAdminApis();
@@ -98,14 +100,31 @@ internal sealed partial class RequestHandler
         return writer;
     }
 
-    private MetadataResponse Metadata(MetadataRequest request, short version)
+    /// <summary>The error a fault injects into this request (for this partition), or None; records it in the ground truth.</summary>
+    private KafkaErrorCode Injected(BrokerNode broker, ApiKey api, string? topic = null, int partition = -1)
+    {
+        if (!broker.Faults.Any)
+        {
+            return KafkaErrorCode.None;
+        }
+
+        var error = broker.Faults.TakeError(api, topic, partition);
+        if (error != KafkaErrorCode.None)
+        {
+            _cluster.Truth.Add(TruthEventKind.ErrorInjected, topic, partition, broker.Id, detail: $"{api} answered with {KafkaErrors.Name(error)} (fault)");
+        }
+
+        return error;
+    }
+
+    private MetadataResponse Metadata(BrokerNode broker, MetadataRequest request, short version)
     {
         var allowCreate = version < 4 || request.AllowAutoTopicCreation;
         var response = new MetadataResponse
         {
             ClusterId = _cluster.Options.ClusterId,
             ControllerId = _cluster.ControllerId,
-            Brokers = [.. _cluster.Brokers.Where(static b => b.IsUp).Select(static b => new MetadataResponse.MetadataResponseBroker { NodeId = b.Id, Host = b.Host, Port = b.Port })],
+            Brokers = [.. _cluster.Brokers.Where(static b => b.IsUp && !b.IsFenced).Select(static b => new MetadataResponse.MetadataResponseBroker { NodeId = b.Id, Host = b.Host, Port = b.Port })],
         };
         var topics = request.Topics is null
             ? _cluster.Topics.Select(static t => (t.Name, (TopicState?)t))
@@ -115,6 +134,12 @@ internal sealed partial class RequestHandler
             if (topic is null)
             {
                 response.Topics.Add(new MetadataResponse.MetadataResponseTopic { Name = name, ErrorCode = KafkaErrorCode.UnknownTopicOrPartition });
+                continue;
+            }
+
+            if (Injected(broker, ApiKey.Metadata, name) is var injected and not KafkaErrorCode.None)
+            {
+                response.Topics.Add(new MetadataResponse.MetadataResponseTopic { Name = name, ErrorCode = injected });
                 continue;
             }
 
@@ -157,6 +182,7 @@ internal sealed partial class RequestHandler
                 var partition = state is not null && data.Index >= 0 && data.Index < state.Partitions.Length ? state.Partitions[data.Index] : null;
                 entry.ErrorCode = request.Acks is not (-1 or 0 or 1) ? KafkaErrorCode.InvalidRequiredAcks
                     : partition is null ? KafkaErrorCode.UnknownTopicOrPartition
+                    : Injected(broker, ApiKey.Produce, topic.Name, data.Index) is var injected and not KafkaErrorCode.None ? injected
                     : ValidateBatch(data.Records, out var incoming) is var invalid and not KafkaErrorCode.None ? invalid
                     : Append(broker, partition, incoming!, request.Acks, entry, waits);
                 failed |= entry.ErrorCode != KafkaErrorCode.None;
@@ -256,7 +282,9 @@ internal sealed partial class RequestHandler
                     continue;
                 }
 
-                var (error, logStart, highWatermark) = partition.Offsets(broker.Id);
+                var (error, logStart, highWatermark) = Injected(broker, ApiKey.ListOffsets, topic.Name, requested.PartitionIndex) is var injected and not KafkaErrorCode.None
+                    ? (injected, -1, -1)
+                    : partition.Offsets(broker.Id);
                 if (error != KafkaErrorCode.None)
                 {
                     entry.ErrorCode = error;
@@ -351,7 +379,9 @@ internal sealed partial class RequestHandler
                     continue;
                 }
 
-                var read = partition.ReadForConsumer(broker.Id, requested.FetchOffset, Math.Min(requested.PartitionMaxBytes, Math.Max(1, budget - total)));
+                var read = Injected(broker, ApiKey.Fetch, topic.Topic, requested.Partition) is var injected and not KafkaErrorCode.None
+                    ? new ConsumerRead(injected, -1, -1, [])
+                    : partition.ReadForConsumer(broker.Id, requested.FetchOffset, Math.Min(requested.PartitionMaxBytes, Math.Max(1, budget - total)));
                 entry.ErrorCode = read.Error;
                 entry.HighWatermark = read.HighWatermark;
                 entry.LastStableOffset = read.HighWatermark;

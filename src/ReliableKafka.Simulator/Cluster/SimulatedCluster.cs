@@ -19,6 +19,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
     private readonly Lock _topicsGate = new();
     private readonly SemaphoreSlim _replicationSignal = new(0);
+    private readonly ConcurrentDictionary<(string Topic, int Partition, int Broker), Faults.FaultHandle> _followerLags = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _signalled;
     private TaskCompletionSource _highWatermarkChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -51,7 +52,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     internal IEnumerable<BrokerNode> Brokers => _brokers.Values;
 
-    internal int ControllerId => _brokers.Values.FirstOrDefault(static b => b.IsUp)?.Id ?? -1;
+    internal int ControllerId => _brokers.Values.FirstOrDefault(static b => b.IsUp && !b.IsFenced)?.Id ?? -1;
 
     /// <summary>Starts every broker and returns once they all listen.</summary>
     /// <param name="options">The layout; three brokers on ephemeral ports when null.</param>
@@ -120,7 +121,15 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     /// <summary>Crashes a broker: its listener closes and its connections are reset; its logs survive.</summary>
     /// <param name="brokerId">The broker.</param>
-    public void CrashBroker(int brokerId)
+    public void CrashBroker(int brokerId) => StopBroker(brokerId, "crashed");
+
+    /// <summary>
+    /// Shuts a broker down cleanly, as Kafka's controlled shutdown does: each partition it leads first moves to another
+    /// online in-sync replica (in-flight acks=all requests there get NOT_LEADER_OR_FOLLOWER and are retried by clients),
+    /// then it leaves the ISRs and stops. A partition with no other in-sync replica goes offline, as in Kafka.
+    /// </summary>
+    /// <param name="brokerId">The broker.</param>
+    public void ShutdownBroker(int brokerId)
     {
         var broker = _brokers[brokerId];
         if (!broker.IsUp)
@@ -128,14 +137,13 @@ public sealed class SimulatedCluster : IAsyncDisposable
             return;
         }
 
-        broker.Stop();
-        Truth.Add(TruthEventKind.BrokerStateChanged, null, -1, brokerId, detail: "crashed");
         foreach (var partition in AllPartitions())
         {
-            partition.OnBrokerDown(brokerId);
+            partition.MoveLeadershipAway(brokerId, "controlled shutdown", b => _brokers[b].IsServing);
         }
 
         NotifyHighWatermarkChanged();
+        StopBroker(brokerId, "shut down cleanly (leadership moved first)");
     }
 
     /// <summary>Restarts a crashed broker on the same port: it rejoins as a follower, truncates and catches up.</summary>
@@ -158,21 +166,41 @@ public sealed class SimulatedCluster : IAsyncDisposable
         Signal();
     }
 
-    /// <summary>The faults of one broker (dropped responses and, later, the other kinds).</summary>
+    /// <summary>The faults of one broker: dropped responses, delays, injected errors, pause, network cuts.</summary>
     /// <param name="brokerId">The broker.</param>
     /// <returns>Its fault plan.</returns>
     public Faults.BrokerFaults FaultsOf(int brokerId) => _brokers[brokerId].Faults;
 
+    /// <summary>Every fault in force on every broker, follower lags included.</summary>
+    public IReadOnlyList<Faults.FaultHandle> ActiveFaults =>
+        [.. _brokers.Values.SelectMany(static b => b.Faults.Active), .. _followerLags.Values.Where(static h => h.IsActive)];
+
+    /// <summary>Ends every fault (paused brokers resume, lagging followers catch up). Crashed brokers stay down.</summary>
+    /// <returns>How many faults were in force.</returns>
+    public int ClearFaults()
+    {
+        var active = ActiveFaults;
+        foreach (var handle in active)
+        {
+            handle.Remove();
+        }
+
+        return active.Count;
+    }
+
     /// <summary>
     /// Makes a follower slow (it copies only batches older than <paramref name="delay"/>) or stops it; the ISR then
-    /// shrinks after <see cref="SimulatedClusterOptions.ReplicaLagTimeMax"/>. Zero and false restore it.
+    /// shrinks after <see cref="SimulatedClusterOptions.ReplicaLagTimeMax"/>. Removing the returned fault (or zero and
+    /// false) restores it.
     /// </summary>
     /// <param name="topic">The topic.</param>
     /// <param name="partition">The partition.</param>
     /// <param name="brokerId">The follower's broker.</param>
     /// <param name="delay">How far behind the leader's appends it copies.</param>
     /// <param name="stopped">True to stop it fetching at all.</param>
-    public void SetFollowerLag(string topic, int partition, int brokerId, TimeSpan delay, bool stopped)
+    /// <returns>The fault (inactive when the lag was set to none).</returns>
+    /// <exception cref="InvalidOperationException">The partition does not exist or the broker holds no replica of it.</exception>
+    public Faults.FaultHandle SetFollowerLag(string topic, int partition, int brokerId, TimeSpan delay, bool stopped)
     {
         var state = FindPartition(topic, partition) ?? throw new InvalidOperationException($"{topic}[{partition}] does not exist.");
         if (!state.ReplicaIds.Contains(brokerId))
@@ -180,10 +208,35 @@ public sealed class SimulatedCluster : IAsyncDisposable
             throw new InvalidOperationException($"Broker {brokerId} holds no replica of {topic}[{partition}] (replicas {string.Join(",", state.ReplicaIds)}).");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
         var replica = state.ReplicaOf(brokerId);
+        var key = (topic, partition, brokerId);
+        if (_followerLags.TryRemove(key, out var previous))
+        {
+            previous.Remove();
+        }
+
         replica.ReplicationDelay = delay;
         replica.ReplicationStopped = stopped;
         Signal();
+        var handle = new Faults.FaultHandle("follower-lag", brokerId,
+            stopped ? $"stop follower {brokerId} of {topic}[{partition}]" : $"follower {brokerId} of {topic}[{partition}] copies {delay.TotalMilliseconds:0} ms behind",
+            count: null,
+            remove: h =>
+            {
+                _followerLags.TryRemove(new KeyValuePair<(string, int, int), Faults.FaultHandle>(key, h));
+                replica.ReplicationDelay = TimeSpan.Zero;
+                replica.ReplicationStopped = false;
+                Signal();
+            });
+        if (!stopped && delay == TimeSpan.Zero)
+        {
+            handle.Remove();
+            return handle;
+        }
+
+        _followerLags[key] = handle;
+        return handle;
     }
 
     /// <summary>Moves a partition's leadership to an in-sync replica.</summary>
@@ -242,6 +295,84 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         _stopping.Dispose();
         _replicationSignal.Dispose();
+    }
+
+    private void StopBroker(int brokerId, string how)
+    {
+        var broker = _brokers[brokerId];
+        if (!broker.IsUp)
+        {
+            return;
+        }
+
+        broker.Stop();
+        broker.IsFenced = false;
+        Truth.Add(TruthEventKind.BrokerStateChanged, null, -1, brokerId, detail: how);
+        foreach (var partition in AllPartitions())
+        {
+            partition.OnBrokerDown(brokerId);
+        }
+
+        // A stopped process is no longer paused: a restart starts it fresh.
+        foreach (var pause in broker.Faults.Active.Where(static f => f.Kind == "pause"))
+        {
+            pause.Remove();
+        }
+
+        NotifyHighWatermarkChanged();
+    }
+
+    /// <summary>A broker was paused or resumed: fence it after the session timeout; unfence it when it resumes.</summary>
+    internal void OnBrokerPauseChanged(int brokerId, bool paused)
+    {
+        var broker = _brokers[brokerId];
+        if (paused)
+        {
+            Truth.Add(TruthEventKind.BrokerStateChanged, null, -1, brokerId, detail: "paused");
+            _ = FenceIfStillPausedAsync(broker);
+            return;
+        }
+
+        Truth.Add(TruthEventKind.BrokerStateChanged, null, -1, brokerId, detail: "resumed");
+        if (broker.IsFenced && broker.IsUp)
+        {
+            broker.IsFenced = false;
+            Truth.Add(TruthEventKind.BrokerStateChanged, null, -1, brokerId, detail: "unfenced: rejoins as a follower");
+            foreach (var partition in AllPartitions())
+            {
+                partition.OnBrokerUp(brokerId);
+            }
+        }
+
+        broker.IsFenced = false;
+        Signal();
+    }
+
+    private async Task FenceIfStillPausedAsync(BrokerNode broker)
+    {
+        try
+        {
+            await Task.Delay(_options.BrokerSessionTimeout, _time, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (!broker.Faults.IsPaused || !broker.IsUp || broker.IsFenced)
+        {
+            return;
+        }
+
+        broker.IsFenced = true;
+        Truth.Add(TruthEventKind.BrokerStateChanged, null, -1, broker.Id,
+            detail: $"fenced: paused longer than broker.session.timeout.ms ({_options.BrokerSessionTimeout.TotalMilliseconds:0} ms)");
+        foreach (var partition in AllPartitions())
+        {
+            partition.OnBrokerDown(broker.Id);
+        }
+
+        NotifyHighWatermarkChanged();
     }
 
     /// <summary>Completes at the next high-watermark advance or leadership change anywhere (long-polling fetches wait on it).</summary>
@@ -379,9 +510,14 @@ public sealed class SimulatedCluster : IAsyncDisposable
             Volatile.Write(ref _signalled, 0);
             foreach (var partition in AllPartitions())
             {
+                if (partition.Leader is var leader and >= 0 && !_brokers[leader].IsServing)
+                {
+                    continue;
+                }
+
                 foreach (var replica in partition.ReplicaIds)
                 {
-                    if (_brokers[replica].IsUp)
+                    if (_brokers[replica].IsServing)
                     {
                         partition.ReplicateTo(replica);
                     }

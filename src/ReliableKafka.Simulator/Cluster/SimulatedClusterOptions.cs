@@ -21,6 +21,12 @@ public sealed class SimulatedClusterOptions
     /// <summary>replica.lag.time.max.ms: how long a follower may be behind before it leaves the ISR. The default is 30 seconds.</summary>
     public TimeSpan ReplicaLagTimeMax { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// broker.session.timeout.ms: how long a paused broker keeps its partitions before the cluster fences it and
+    /// elects other leaders. The default is 9 seconds, as in Kafka.
+    /// </summary>
+    public TimeSpan BrokerSessionTimeout { get; set; } = TimeSpan.FromSeconds(9);
+
     /// <summary>The cluster id Metadata reports. The default is "reliablekafka-simulator".</summary>
     public string ClusterId { get; set; } = "reliablekafka-simulator";
 

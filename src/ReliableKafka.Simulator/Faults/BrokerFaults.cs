@@ -1,44 +1,263 @@
+using ReliableKafka.Simulator.Protocol;
+
 namespace ReliableKafka.Simulator.Faults;
 
 /// <summary>
-/// Faults applied to the requests one broker serves. Thread-safe; each counter is consumed by the requests it hits.
+/// The faults of one broker: lost responses, delays, injected errors, a pause and network cuts. Each method returns
+/// the <see cref="FaultHandle"/> that ends it. Thread-safe; with no fault in force a request pays one array read.
 /// </summary>
 public sealed class BrokerFaults
 {
-    private int _dropProduceResponses;
+    /// <summary>The APIs <see cref="InjectError"/> can fail, by name.</summary>
+    public static readonly IReadOnlyList<string> ErrorInjectableApis = ["Produce", "Fetch", "ListOffsets", "Metadata", "InitProducerId"];
+
+    private readonly Lock _gate = new();
+    private readonly int _broker;
+    private readonly Action<bool> _pauseChanged;
+    private readonly Action<string?> _resetConnections;
+    private Entry[] _entries = [];
+    private TaskCompletionSource? _paused;
+
+    internal BrokerFaults(int broker, Action<bool> pauseChanged, Action<string?> resetConnections)
+    {
+        _broker = broker;
+        _pauseChanged = pauseChanged;
+        _resetConnections = resetConnections;
+    }
+
+    /// <summary>The faults in force, oldest first.</summary>
+    public IReadOnlyList<FaultHandle> Active => [.. Volatile.Read(ref _entries).Select(static e => e.Handle).Where(static h => h.IsActive)];
+
+    /// <summary>True while the broker is paused.</summary>
+    public bool IsPaused => Volatile.Read(ref _paused) is not null;
+
+    internal bool Any => Volatile.Read(ref _entries).Length > 0;
+
+    /// <summary>Completes when the broker is not paused (at once when it is not).</summary>
+    internal Task WhenRunning => Volatile.Read(ref _paused)?.Task ?? Task.CompletedTask;
 
     /// <summary>
     /// Drops the response to the next <paramref name="count"/> Produce requests after the append, as a network that
     /// loses acknowledgements would: the records are in the log, the client times out and retries.
     /// </summary>
-    /// <param name="count">How many responses to drop.</param>
-    public void DropProduceResponses(int count)
+    /// <param name="count">How many responses to drop (1 or more).</param>
+    /// <returns>The fault.</returns>
+    public FaultHandle DropProduceResponses(int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        Volatile.Write(ref _dropProduceResponses, count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return Add(new Entry(EntryKind.DropProduceResponse, null, default, null, null, TimeSpan.Zero, NetworkCutMode.Blackhole), "drop-produce-responses",
+            $"drop the responses to {count} Produce request(s) on broker {_broker} after the append", count);
     }
 
-    /// <summary>Responses still to be dropped.</summary>
-    public int PendingDroppedResponses => Volatile.Read(ref _dropProduceResponses);
+    /// <summary>Delays every response of this broker (or of one API) by <paramref name="delay"/>, after the request took effect.</summary>
+    /// <param name="delay">How long each response waits.</param>
+    /// <param name="api">An API name such as "Produce" or "Fetch"; null for all.</param>
+    /// <returns>The fault.</returns>
+    public FaultHandle Delay(TimeSpan delay, string? api = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        var key = api is null ? (ApiKey?)null : ParseApi(api, nameof(api), onlyInjectable: false);
+        return Add(new Entry(EntryKind.Delay, key, default, null, null, delay, NetworkCutMode.Blackhole), "delay",
+            $"delay {(key is null ? "every response" : $"{key} responses")} of broker {_broker} by {delay.TotalMilliseconds:0} ms", null);
+    }
 
-    /// <summary>Clears every fault of this broker.</summary>
-    public void Clear() => Volatile.Write(ref _dropProduceResponses, 0);
+    /// <summary>
+    /// Answers the next <paramref name="count"/> requests of <paramref name="api"/> with <paramref name="error"/> and no
+    /// effect (nothing is appended). For Produce, Fetch and ListOffsets the error goes to the matching partitions; for
+    /// Metadata to every topic; for InitProducerId to the request.
+    /// </summary>
+    /// <param name="api">One of <see cref="ErrorInjectableApis"/>.</param>
+    /// <param name="error">A Kafka error as a name ("NOT_ENOUGH_REPLICAS" or "NotEnoughReplicas") or a code ("19").</param>
+    /// <param name="count">How many requests (or partitions) it hits.</param>
+    /// <param name="topic">Only this topic; null for any.</param>
+    /// <param name="partition">Only this partition; null for any.</param>
+    /// <returns>The fault.</returns>
+    /// <exception cref="ArgumentException">The API or the error is unknown.</exception>
+    public FaultHandle InjectError(string api, string error, int count = 1, string? topic = null, int? partition = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var key = ParseApi(api, nameof(api), onlyInjectable: true);
+        var code = ParseError(error);
+        var where = topic is null ? "" : partition is null ? $" for {topic}" : $" for {topic}[{partition}]";
+        return Add(new Entry(EntryKind.Error, key, code, topic, partition, TimeSpan.Zero, NetworkCutMode.Blackhole), "error",
+            $"answer {count} {key} request(s) to broker {_broker}{where} with {KafkaErrors.Name(code)} ({(short)code})", count);
+    }
+
+    /// <summary>
+    /// Pauses the broker, like SIGSTOP: connections stay open and nothing is answered, it stops replicating, and after
+    /// <see cref="Cluster.SimulatedClusterOptions.BrokerSessionTimeout"/> the cluster fences it (its partitions elect
+    /// other leaders). Removing the fault resumes it: held requests are answered, and it rejoins as a follower.
+    /// </summary>
+    /// <returns>The fault.</returns>
+    public FaultHandle Pause()
+    {
+        lock (_gate)
+        {
+            _paused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        var handle = Add(new Entry(EntryKind.Pause, null, default, null, null, TimeSpan.Zero, NetworkCutMode.Blackhole), "pause", $"pause broker {_broker}", null);
+        _pauseChanged(true);
+        return handle;
+    }
+
+    /// <summary>
+    /// Cuts the network between clients and this broker: every client, or those whose client.id is
+    /// <paramref name="clientId"/>. Replication between brokers is not affected.
+    /// </summary>
+    /// <param name="clientId">The client.id to cut off; null for every client.</param>
+    /// <param name="mode">Drop requests silently, or reset the connections.</param>
+    /// <returns>The fault.</returns>
+    public FaultHandle CutNetwork(string? clientId, NetworkCutMode mode)
+    {
+        var who = clientId is null ? "every client" : $"client.id '{clientId}'";
+        var handle = Add(new Entry(EntryKind.Cut, null, default, clientId, null, TimeSpan.Zero, mode), "network-cut",
+            $"cut {who} off broker {_broker} ({mode.ToString().ToLowerInvariant()})", null);
+        if (mode == NetworkCutMode.Reset)
+        {
+            _resetConnections(clientId);
+        }
+
+        return handle;
+    }
+
+    /// <summary>Ends every fault of this broker (a paused broker resumes).</summary>
+    /// <returns>How many faults were in force.</returns>
+    public int Clear()
+    {
+        var active = Active;
+        foreach (var handle in active)
+        {
+            handle.Remove();
+        }
+
+        return active.Count;
+    }
 
     /// <summary>True when this Produce response must be dropped (and counts it).</summary>
-    internal bool TakeDroppedProduceResponse()
+    internal bool TakeDroppedProduceResponse() => Take(EntryKind.DropProduceResponse, static _ => true);
+
+    /// <summary>The injected error for this API (and partition), if one is due; counts it.</summary>
+    internal KafkaErrorCode TakeError(ApiKey api, string? topic = null, int partition = -1)
     {
-        while (true)
+        var code = KafkaErrorCode.None;
+        Take(EntryKind.Error, e =>
         {
-            var left = Volatile.Read(ref _dropProduceResponses);
-            if (left <= 0)
+            if (e.Api != api || (e.Text is not null && topic is not null && e.Text != topic) || (e.Partition is { } p && partition >= 0 && p != partition))
             {
                 return false;
             }
 
-            if (Interlocked.CompareExchange(ref _dropProduceResponses, left - 1, left) == left)
+            code = e.Error;
+            return true;
+        });
+        return code;
+    }
+
+    /// <summary>The total delay for a response of this API.</summary>
+    internal TimeSpan DelayFor(ApiKey api)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var entry in Volatile.Read(ref _entries))
+        {
+            if (entry.Kind == EntryKind.Delay && (entry.Api is null || entry.Api == api) && entry.Handle.IsActive)
+            {
+                total += entry.Delay;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The cut that applies to this client, if any.</summary>
+    internal NetworkCutMode? CutFor(string? clientId)
+    {
+        foreach (var entry in Volatile.Read(ref _entries))
+        {
+            if (entry.Kind == EntryKind.Cut && (entry.Text is null || entry.Text == clientId) && entry.Handle.IsActive)
+            {
+                return entry.Mode;
+            }
+        }
+
+        return null;
+    }
+
+    internal static string ApiName(short key) => Enum.IsDefined((ApiKey)key) ? ((ApiKey)key).ToString() : key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private bool Take(EntryKind kind, Func<Entry, bool> matches)
+    {
+        foreach (var entry in Volatile.Read(ref _entries))
+        {
+            if (entry.Kind == kind && matches(entry) && entry.Handle.TryTake())
             {
                 return true;
             }
         }
+
+        return false;
+    }
+
+    private FaultHandle Add(Entry entry, string kind, string description, int? count)
+    {
+        var handle = new FaultHandle(kind, _broker, description, count, Removed);
+        entry.Handle = handle;
+        lock (_gate)
+        {
+            Volatile.Write(ref _entries, [.. _entries, entry]);
+        }
+
+        return handle;
+    }
+
+    private void Removed(FaultHandle handle)
+    {
+        TaskCompletionSource? resumed = null;
+        lock (_gate)
+        {
+            Volatile.Write(ref _entries, [.. _entries.Where(e => e.Handle != handle)]);
+            if (handle.Kind == "pause" && !_entries.Any(static e => e.Kind == EntryKind.Pause))
+            {
+                resumed = _paused;
+                _paused = null;
+            }
+        }
+
+        if (resumed is not null)
+        {
+            _pauseChanged(false);
+            resumed.TrySetResult();
+        }
+    }
+
+    private static ApiKey ParseApi(string api, string parameter, bool onlyInjectable)
+    {
+        if (Enum.TryParse<ApiKey>(api, ignoreCase: true, out var key) && Enum.IsDefined(key) && !char.IsAsciiDigit(api.Trim()[0])
+            && (!onlyInjectable || ErrorInjectableApis.Contains(key.ToString())))
+        {
+            return key;
+        }
+
+        var allowed = onlyInjectable ? ErrorInjectableApis : [.. Enum.GetNames<ApiKey>()];
+        throw new ArgumentException($"Unknown API '{api}' here; use one of {string.Join(", ", allowed)}.", parameter);
+    }
+
+    private static KafkaErrorCode ParseError(string error) =>
+        KafkaErrors.TryParse(error, out var code) && code != KafkaErrorCode.None
+            ? code
+            : throw new ArgumentException($"Unknown Kafka error '{error}'; give a name such as NOT_ENOUGH_REPLICAS or a code such as 19.", nameof(error));
+
+    private enum EntryKind
+    {
+        DropProduceResponse,
+        Delay,
+        Error,
+        Pause,
+        Cut,
+    }
+
+    private sealed record Entry(EntryKind Kind, ApiKey? Api, KafkaErrorCode Error, string? Text, int? Partition, TimeSpan Delay, NetworkCutMode Mode)
+    {
+        public FaultHandle Handle { get; set; } = null!;
     }
 }
