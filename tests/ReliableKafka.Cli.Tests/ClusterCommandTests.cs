@@ -114,7 +114,7 @@ public sealed class ClusterCommandTests
         Assert.Contains("No broker 9; brokers are 1, 2, 3.", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var unknownKind = await http.PostAsJsonAsync("/faults", new { kind = "meteor", broker = 2 });
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, unknownKind.StatusCode);
-        Assert.Contains("Unknown fault kind 'meteor'", await unknownKind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Unknown fault kind 'meteor'", (await unknownKind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), StringComparison.Ordinal);
         var drop = await http.PostAsJsonAsync("/faults", new { kind = "drop-produce-responses", broker = 2, count = 5 });
         Assert.Equal(System.Net.HttpStatusCode.Created, drop.StatusCode);
         var dropped = await drop.Content.ReadFromJsonAsync<JsonElement>();
@@ -122,7 +122,7 @@ public sealed class ClusterCommandTests
         Assert.Equal(5, dropped.GetProperty("remaining").GetInt32());
         var badDrop = await http.PostAsJsonAsync("/faults", new { kind = "drop-produce-responses", broker = 9, count = 5 });
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, badDrop.StatusCode);
-        Assert.Contains("there is no broker 9; brokers are 1, 2, 3", await badDrop.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("there is no broker 9; brokers are 1, 2, 3", (await badDrop.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), StringComparison.Ordinal);
         var delay = await http.PostAsJsonAsync("/faults", new { kind = "delay", broker = 1, ms = 200 });
         Assert.Equal(System.Net.HttpStatusCode.Created, delay.StatusCode);
         var listed = await http.GetFromJsonAsync<JsonElement>("/faults");
@@ -182,7 +182,7 @@ public sealed class ClusterCommandTests
     }
 
     [Theory]
-    [InlineData("--topic", "orders:x:3", "--topic 'orders:x:3' is not name:partitions:replication[:min.insync] with positive numbers")]
+    [InlineData("--topic", "orders:x:3", "--topic 'orders:x:3' is not name:partitions:replication[:min.insync[:unclean]] with positive numbers")]
     [InlineData("--topic", "orders:3:5", "replication factor 5 needs at least 5 brokers; --brokers is 3")]
     [InlineData("--brokers", "0", "--brokers must be between 1 and 50, not 0.")]
     public async Task Bad_input_is_rejected_with_a_clear_error(string option, string value, string expected)

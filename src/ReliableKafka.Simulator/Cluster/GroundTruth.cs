@@ -29,6 +29,9 @@ public enum TruthEventKind
 
     /// <summary>A fault answered a request with an error instead of serving it.</summary>
     ErrorInjected,
+
+    /// <summary>A produce request was answered with an error (for example NOT_ENOUGH_REPLICAS); Detail names it.</summary>
+    Refused,
 }
 
 /// <summary>One ground-truth event. Fields that do not apply are -1 or null.</summary>

@@ -211,9 +211,16 @@ internal sealed partial class RequestHandler
 
         foreach (var topic in response.Responses)
         {
-            foreach (var entry in topic.PartitionResponses.Where(static e => e.ErrorCode == KafkaErrorCode.None))
+            foreach (var entry in topic.PartitionResponses)
             {
-                _cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}");
+                if (entry.ErrorCode == KafkaErrorCode.None)
+                {
+                    _cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}");
+                }
+                else
+                {
+                    _cluster.Truth.Add(TruthEventKind.Refused, topic.Name, entry.Index, broker.Id, detail: $"{KafkaErrors.Name(entry.ErrorCode)} ({(short)entry.ErrorCode}), acks={request.Acks}");
+                }
             }
         }
 
