@@ -58,6 +58,18 @@ public static class ReliableKafkaTelemetry
     /// <summary>Tag: retriable, fatal or configuration.</summary>
     public const string TagErrorKind = "error.kind";
 
+    /// <summary>Counter: outbox events published (marked sent after a Delivered outcome).</summary>
+    public const string OutboxSent = "reliablekafka.outbox.sent";
+
+    /// <summary>Counter: outbox events rescheduled after a retriable failure.</summary>
+    public const string OutboxRetried = "reliablekafka.outbox.retried";
+
+    /// <summary>Counter: outbox events marked dead after a fatal failure.</summary>
+    public const string OutboxDead = "reliablekafka.outbox.dead";
+
+    /// <summary>Counter: events a consumer skipped because their event id was already processed.</summary>
+    public const string ConsumerDuplicates = "reliablekafka.consumer.duplicates";
+
     /// <summary>Tag: the error code's name.</summary>
     public const string TagErrorCode = "error.type";
 
@@ -72,6 +84,10 @@ public static class ReliableKafkaTelemetry
     internal static readonly Counter<long> DeadLetteredCounter = Meter.CreateCounter<long>(DeadLettered, "{message}", "Messages written to a dead-letter topic.");
     internal static readonly Counter<long> SpilledCounter = Meter.CreateCounter<long>(Spilled, "{message}", "Messages stored in the local spill.");
     internal static readonly Counter<long> ReplacedCounter = Meter.CreateCounter<long>(Replaced, "{instance}", "Client instances replaced after a fatal error.");
+    internal static readonly Counter<long> OutboxSentCounter = Meter.CreateCounter<long>(OutboxSent, "{event}", "Outbox events published.");
+    internal static readonly Counter<long> OutboxRetriedCounter = Meter.CreateCounter<long>(OutboxRetried, "{event}", "Outbox events rescheduled after a retriable failure.");
+    internal static readonly Counter<long> OutboxDeadCounter = Meter.CreateCounter<long>(OutboxDead, "{event}", "Outbox events that failed for good.");
+    internal static readonly Counter<long> ConsumerDuplicatesCounter = Meter.CreateCounter<long>(ConsumerDuplicates, "{event}", "Events skipped as already processed.");
     internal static readonly Histogram<double> DurationHistogram = Meter.CreateHistogram<double>(DeliveryDuration, "ms", "Publish-to-acknowledgement time.");
 
     private static readonly ConcurrentDictionary<ITelemetrySource, byte> Sources = new();

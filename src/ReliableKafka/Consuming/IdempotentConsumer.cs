@@ -1,0 +1,203 @@
+using System.Data.Common;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReliableKafka.Telemetry;
+
+namespace ReliableKafka.Consuming;
+
+/// <summary>Handles one event inside the transaction that also records it as processed.</summary>
+/// <param name="record">The Kafka record.</param>
+/// <param name="eventId">Its event id (the <c>event-id</c> header, or topic-partition-offset without one).</param>
+/// <param name="transaction">The open transaction: write the effect with it.</param>
+/// <param name="cancellationToken">Cancels the handling.</param>
+/// <returns>A task that completes when the effect is written (not yet committed).</returns>
+public delegate Task IdempotentEventHandler(ConsumeResult<string, string> record, string eventId, DbTransaction transaction, CancellationToken cancellationToken);
+
+/// <summary>
+/// A consumer-group member that applies each event exactly once to a database: for each record it opens a
+/// transaction, records the event id in <c>rk_processed_events</c> (a duplicate is skipped), runs the handler, commits,
+/// and only then stores the offset. Kafka delivers at least once; the table makes the effect happen once.
+/// A handler that throws is retried (the record is read again after <see cref="IdempotentConsumerOptions.RetryBackoff"/>);
+/// nothing is skipped.
+/// </summary>
+public sealed partial class IdempotentConsumer : BackgroundService
+{
+    private readonly IdempotentConsumerOptions _options;
+    private readonly Func<CancellationToken, Task<DbConnection>> _openConnection;
+    private readonly IdempotentEventHandler _handler;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private long _processed;
+    private long _duplicates;
+
+    /// <summary>Creates a consumer.</summary>
+    /// <param name="options">Cluster, group, topics and the consumer's name.</param>
+    /// <param name="openConnection">Opens a connection to the database that holds the effects.</param>
+    /// <param name="handler">Writes one event's effect.</param>
+    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="time">The clock; the system clock when null.</param>
+    public IdempotentConsumer(IdempotentConsumerOptions options, Func<CancellationToken, Task<DbConnection>> openConnection, IdempotentEventHandler handler, ILogger<IdempotentConsumer>? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(openConnection);
+        ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
+        _options = options;
+        _openConnection = openConnection;
+        _handler = handler;
+        _logger = logger ?? NullLogger<IdempotentConsumer>.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Events whose effect this consumer committed.</summary>
+    public long Processed => Interlocked.Read(ref _processed);
+
+    /// <summary>Events skipped because their id was already processed.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using (var connection = await _openConnection(stoppingToken).ConfigureAwait(false))
+        {
+            await ProcessedEvents.EnsureCreatedAsync(connection, stoppingToken).ConfigureAwait(false);
+        }
+
+        // Consume blocks: run the loop on its own thread.
+        await Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap().ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = _options.GroupId,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            ClientId = _options.Name,
+        };
+        foreach (var (key, value) in _options.Settings)
+        {
+            config.Set(key, value);
+        }
+
+        using var consumer = new ConsumerBuilder<string, string>(config)
+            .SetLogHandler((_, message) => LogClient(_logger, message.Level.ToString(), message.Message))
+            .Build();
+        consumer.Subscribe(_options.Topics);
+        LogStarted(_logger, _options.Name, _options.GroupId, string.Join(",", _options.Topics));
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ConsumeResult<string, string>? record;
+                try
+                {
+                    record = consumer.Consume(stoppingToken);
+                }
+                catch (ConsumeException e)
+                {
+                    LogConsumeError(_logger, e.Error.Code, e.Error.Reason);
+                    continue;
+                }
+
+                if (record is null || record.IsPartitionEOF)
+                {
+                    continue;
+                }
+
+                await HandleUntilDoneAsync(consumer, record, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            try
+            {
+                consumer.Commit();
+            }
+            catch (KafkaException)
+            {
+                // Nothing stored to commit, or the group is gone: the next member re-reads from the last commit.
+            }
+
+            consumer.Close();
+        }
+    }
+
+    private async Task HandleUntilDoneAsync(IConsumer<string, string> consumer, ConsumeResult<string, string> record, CancellationToken stoppingToken)
+    {
+        var eventId = EventIdOf(record);
+        while (true)
+        {
+            try
+            {
+                var first = await HandleOnceAsync(record, eventId, stoppingToken).ConfigureAwait(false);
+                if (first)
+                {
+                    Interlocked.Increment(ref _processed);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _duplicates);
+                    if (ReliableKafkaTelemetry.ConsumerDuplicatesCounter.Enabled)
+                    {
+                        ReliableKafkaTelemetry.ConsumerDuplicatesCounter.Add(1, new KeyValuePair<string, object?>(ReliableKafkaTelemetry.TagTopic, record.Topic));
+                    }
+
+                    LogDuplicate(_logger, eventId, record.Topic, record.Partition.Value, record.Offset.Value);
+                }
+
+                consumer.StoreOffset(record);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogHandlerFailed(_logger, e, eventId, record.Topic, record.Partition.Value, record.Offset.Value, _options.RetryBackoff.TotalMilliseconds);
+                await Task.Delay(_options.RetryBackoff, _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> HandleOnceAsync(ConsumeResult<string, string> record, string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _openConnection(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await ProcessedEvents.TryMarkAsync(transaction, _options.Name, eventId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await _handler(record, eventId, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static string EventIdOf(ConsumeResult<string, string> record) =>
+        record.Message.Headers?.TryGetLastBytes("event-id", out var bytes) == true && bytes.Length > 0
+            ? Encoding.UTF8.GetString(bytes)
+            : $"{record.Topic}-{record.Partition.Value}-{record.Offset.Value}";
+
+    [LoggerMessage(201, LogLevel.Information, "Idempotent consumer {Name} joined group {GroupId} for {Topics}")]
+    private static partial void LogStarted(ILogger logger, string name, string groupId, string topics);
+
+    [LoggerMessage(202, LogLevel.Information, "Skipped duplicate event {EventId} from {Topic} [{Partition}] @ {Offset}")]
+    private static partial void LogDuplicate(ILogger logger, string eventId, string topic, int partition, long offset);
+
+    [LoggerMessage(203, LogLevel.Error, "Handling event {EventId} from {Topic} [{Partition}] @ {Offset} failed; nothing was committed; retrying in {DelayMs} ms")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string eventId, string topic, int partition, long offset, double delayMs);
+
+    [LoggerMessage(204, LogLevel.Warning, "Consume error {ErrorCode}: {Reason}")]
+    private static partial void LogConsumeError(ILogger logger, ErrorCode errorCode, string reason);
+
+    [LoggerMessage(205, LogLevel.Debug, "Kafka consumer {Level}: {Message}")]
+    private static partial void LogClient(ILogger logger, string level, string message);
+}

@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReliableKafka.Telemetry;
+
+namespace ReliableKafka.Outbox;
+
+/// <summary>
+/// Publishes the outbox: claims pending events oldest first (one per key at a time, so each key keeps its order),
+/// publishes them through a <see cref="ReliableProducer{TKey, TValue}"/>, and marks each sent only after a Delivered
+/// outcome. Retriable failures are retried with backoff, for as long as it takes; fatal ones are marked dead (the
+/// producer has dead-lettered them). After a crash it resumes from the table.
+/// </summary>
+public sealed partial class OutboxRelay : BackgroundService
+{
+    private readonly OutboxStore _store;
+    private readonly ReliableProducer<string, string> _producer;
+    private readonly OutboxRelayOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly string _owner;
+    private readonly TimeSpan _lease;
+    private long _published;
+
+    /// <summary>Creates a relay.</summary>
+    /// <param name="store">The outbox.</param>
+    /// <param name="producer">The producer to publish with (the Critical profile for events that must not be lost).</param>
+    /// <param name="options">Batch size, polling, backoff and lease; the defaults when null.</param>
+    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="time">The clock; the system clock when null.</param>
+    public OutboxRelay(OutboxStore store, ReliableProducer<string, string> producer, OutboxRelayOptions? options = null, ILogger<OutboxRelay>? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(producer);
+        _store = store;
+        _producer = producer;
+        _options = options ?? new OutboxRelayOptions();
+        _options.Validate();
+        _logger = logger ?? NullLogger<OutboxRelay>.Instance;
+        _time = time ?? TimeProvider.System;
+        _owner = _options.InstanceId ?? $"{Environment.MachineName}:{Environment.ProcessId}";
+        _lease = _options.LeaseDuration ?? DeliveryTimeoutOf(producer) + TimeSpan.FromSeconds(30);
+    }
+
+    /// <summary>Events this relay has published since it started.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Wakes the relay now (call after committing an event) instead of at the next poll.</summary>
+    public void Notify()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await _store.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+        var released = await _store.ReleaseLeasesAsync(_store.IsSingleProcess ? null : _owner, stoppingToken).ConfigureAwait(false);
+        LogStarted(_logger, _store.Kind, _owner, released, _lease.TotalSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int claimed;
+            try
+            {
+                claimed = await RelayOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                // The database is unavailable for a moment: nothing was marked, so nothing is lost; try again.
+                LogStoreError(_logger, e, _options.PollInterval.TotalMilliseconds);
+                claimed = 0;
+            }
+
+            if (claimed < _options.BatchSize)
+            {
+                try
+                {
+                    await _wake.WaitAsync(_options.PollInterval, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Claims one batch, publishes it, records the outcomes; returns how many events were claimed.</summary>
+    internal async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
+    {
+        var batch = await _store.ClaimAsync(_owner, _options.BatchSize, _lease, cancellationToken).ConfigureAwait(false);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var outcomes = await PublishAsync(batch).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var completions = new OutboxCompletion[batch.Count];
+        int sent = 0, retried = 0, dead = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var message = batch[i];
+            var outcome = outcomes[i];
+            if (outcome.IsDelivered)
+            {
+                completions[i] = new OutboxCompletion(message.Id, OutboxOutcome.Sent, outcome.Partition, outcome.Offset);
+                sent++;
+            }
+            else if (outcome.IsRetriable)
+            {
+                var backoff = Backoff(message.Attempts);
+                completions[i] = new OutboxCompletion(message.Id, OutboxOutcome.Retry, RetryAt: now + backoff, Error: Describe(outcome));
+                retried++;
+                LogRetrying(_logger, message.EventId, message.Topic, message.Attempts, outcome.Error, backoff.TotalMilliseconds);
+            }
+            else
+            {
+                completions[i] = new OutboxCompletion(message.Id, OutboxOutcome.Dead, Error: Describe(outcome));
+                dead++;
+                LogDead(_logger, message.EventId, message.Topic, outcome.Error, outcome.Disposition);
+            }
+        }
+
+        // Recorded even when stopping: the outcomes are known, and re-publishing them would only make duplicates.
+        await _store.CompleteAsync(_owner, completions, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Add(ref _published, sent);
+        Count(ReliableKafkaTelemetry.OutboxSentCounter, sent);
+        Count(ReliableKafkaTelemetry.OutboxRetriedCounter, retried);
+        Count(ReliableKafkaTelemetry.OutboxDeadCounter, dead);
+        return batch.Count;
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    private static void Count(System.Diagnostics.Metrics.Counter<long> counter, int value)
+    {
+        if (value > 0 && counter.Enabled)
+        {
+            counter.Add(value);
+        }
+    }
+
+    private static string Describe(DeliveryOutcome outcome) => $"{outcome.Error}: {outcome.Reason}";
+
+    private static TimeSpan DeliveryTimeoutOf(ReliableProducer<string, string> producer) =>
+        producer.Configuration.TryGetValue("message.timeout.ms", out var value) && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) && ms > 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : TimeSpan.FromMinutes(5);
+
+    private TimeSpan Backoff(int attempts)
+    {
+        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 20));
+        var delay = TimeSpan.FromMilliseconds(_options.RetryBackoff.TotalMilliseconds * factor);
+        return delay < _options.MaxRetryBackoff ? delay : _options.MaxRetryBackoff;
+    }
+
+    private Task<DeliveryOutcome[]> PublishAsync(IReadOnlyList<OutboxMessage> batch)
+    {
+        var tracker = new BatchTracker(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var message = batch[i];
+            var headers = new Headers { { "event-id", Encoding.UTF8.GetBytes(message.EventId) } };
+            if (message.Headers is { } extra)
+            {
+                foreach (var (name, value) in extra)
+                {
+                    if (name != "event-id")
+                    {
+                        headers.Add(name, Encoding.UTF8.GetBytes(value));
+                    }
+                }
+            }
+
+            _producer.Publish(message.Topic, message.Key, message.Value, headers, (tracker, i), static (outcome, state) => state.tracker.Set(state.i, outcome));
+        }
+
+        return tracker.Task;
+    }
+
+    [LoggerMessage(101, LogLevel.Information, "Outbox relay started on {Store} as {Owner}; released {Released} leases; lease {LeaseSeconds} s")]
+    private static partial void LogStarted(ILogger logger, string store, string owner, int released, double leaseSeconds);
+
+    [LoggerMessage(102, LogLevel.Warning, "Outbox event {EventId} for {Topic} failed (attempt {Attempts}) with {ErrorCode}; retrying in {BackoffMs} ms")]
+    private static partial void LogRetrying(ILogger logger, string eventId, string topic, int attempts, ErrorCode errorCode, double backoffMs);
+
+    [LoggerMessage(103, LogLevel.Error, "Outbox event {EventId} for {Topic} failed for good with {ErrorCode} ({Disposition}); marked dead")]
+    private static partial void LogDead(ILogger logger, string eventId, string topic, ErrorCode errorCode, FailureDisposition disposition);
+
+    [LoggerMessage(104, LogLevel.Warning, "Outbox store unavailable; retrying in {DelayMs} ms")]
+    private static partial void LogStoreError(ILogger logger, Exception exception, double delayMs);
+
+    /// <summary>Collects the outcomes of one batch; completes when all are in.</summary>
+    private sealed class BatchTracker(int count)
+    {
+        private readonly DeliveryOutcome[] _outcomes = new DeliveryOutcome[count];
+        private readonly TaskCompletionSource<DeliveryOutcome[]> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _left = count;
+
+        public Task<DeliveryOutcome[]> Task => _done.Task;
+
+        public void Set(int index, DeliveryOutcome outcome)
+        {
+            _outcomes[index] = outcome;
+            if (Interlocked.Decrement(ref _left) == 0)
+            {
+                _done.TrySetResult(_outcomes);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+namespace ReliableKafka.Outbox;
+
+/// <summary>How <see cref="OutboxRelay"/> claims and retries events.</summary>
+public sealed class OutboxRelayOptions
+{
+    /// <summary>Events claimed and published per round. The default is 1000.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>How long the relay sleeps when the outbox is empty (unless woken by <see cref="OutboxRelay.Notify"/>). The default is 200 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The first wait after a retriable failure; it doubles per attempt. The default is 1 second.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between attempts. The default is 30 seconds.</summary>
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a claimed event stays reserved for this relay. It must outlast a publish, so the default, null, means
+    /// the producer's delivery timeout (message.timeout.ms) plus 30 seconds.
+    /// </summary>
+    public TimeSpan? LeaseDuration { get; set; }
+
+    /// <summary>
+    /// This relay's name in the lease column. With PostgreSQL give each instance a stable name so that a restarted
+    /// instance takes back its own leases at once. The default, null, is "machine:process id".
+    /// </summary>
+    public string? InstanceId { get; set; }
+
+    internal void Validate()
+    {
+        var errors = new List<string>();
+        if (BatchSize is < 1 or > 100_000)
+        {
+            errors.Add($"BatchSize must be between 1 and 100000, not {BatchSize}.");
+        }
+
+        if (PollInterval <= TimeSpan.Zero || RetryBackoff <= TimeSpan.Zero || MaxRetryBackoff < RetryBackoff)
+        {
+            errors.Add("PollInterval and RetryBackoff must be positive, and MaxRetryBackoff at least RetryBackoff.");
+        }
+
+        if (LeaseDuration is { } lease && lease <= TimeSpan.Zero)
+        {
+            errors.Add($"LeaseDuration must be positive, not {lease}.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid outbox relay options: " + string.Join(" ", errors));
+        }
+    }
+}

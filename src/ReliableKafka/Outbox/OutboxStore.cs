@@ -1,0 +1,242 @@
+using System.Data.Common;
+using System.Text.Json;
+
+namespace ReliableKafka.Outbox;
+
+/// <summary>
+/// The outbox table: the service writes events into it inside its own database transaction
+/// (<see cref="EnqueueAsync"/>), and <see cref="OutboxRelay"/> publishes them. Implemented for SQLite
+/// (<see cref="SqliteOutboxStore"/>) and PostgreSQL (<see cref="PostgreSqlOutboxStore"/>).
+/// </summary>
+/// <remarks>
+/// Rows are claimed with a lease, so a crashed relay's rows come back after the lease, and several relays (several
+/// service instances on PostgreSQL) never publish the same row at once in the normal case. Per key, only the oldest
+/// unpublished event is ever claimed, so events of one key are published in the order they were written.
+/// </remarks>
+public abstract class OutboxStore
+{
+    private readonly TimeProvider _time;
+
+    private protected OutboxStore(TimeProvider? time) => _time = time ?? TimeProvider.System;
+
+    /// <summary>A short name of the database kind ("sqlite", "postgresql").</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>Opens a connection to the store's database (the caller disposes it).</summary>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>An open connection.</returns>
+    public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the outbox table and its indexes when they do not exist.</summary>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes when the schema exists.</returns>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, SchemaSql, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes an event in the caller's transaction: it is published if and only if the transaction commits.
+    /// </summary>
+    /// <param name="transaction">The open transaction of the change the event announces.</param>
+    /// <param name="outboxEvent">The event.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the row is written (not yet committed).</returns>
+    public async Task EnqueueAsync(DbTransaction transaction, OutboxEvent outboxEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(outboxEvent);
+        ArgumentException.ThrowIfNullOrEmpty(outboxEvent.Topic);
+        ArgumentException.ThrowIfNullOrEmpty(outboxEvent.EventId);
+        var connection = transaction.Connection ?? throw new ArgumentException("The transaction has no connection.", nameof(transaction));
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO rk_outbox (topic, message_key, message_value, headers, event_id, created_at, state, attempts, next_attempt_at, lease_until)
+            VALUES (@topic, @key, @value, @headers, @event_id, @now, 0, 0, 0, 0)
+            """;
+        Add(command, "topic", outboxEvent.Topic);
+        Add(command, "key", outboxEvent.Key);
+        Add(command, "value", outboxEvent.Value);
+        Add(command, "headers", outboxEvent.Headers is { Count: > 0 } headers ? JsonSerializer.Serialize(headers) : null);
+        Add(command, "event_id", outboxEvent.EventId);
+        Add(command, "now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How many events are pending and how old the oldest is; how many are dead.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The backlog.</returns>
+    public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (SELECT COUNT(*) FROM rk_outbox WHERE state = 0),
+                   (SELECT MIN(created_at) FROM rk_outbox WHERE state = 0),
+                   (SELECT COUNT(*) FROM rk_outbox WHERE state = 2)
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new OutboxBacklog(
+            Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+            reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)),
+            Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The DDL of the outbox table, in this database's dialect.</summary>
+    private protected abstract string SchemaSql { get; }
+
+    /// <summary>
+    /// The claim statement: leases up to @max publishable rows (pending, due, not leased, and the oldest pending row of
+    /// their key) to @owner until @lease_until, adds one attempt, and returns id, topic, message_key, message_value,
+    /// headers, event_id, created_at, attempts.
+    /// </summary>
+    private protected abstract string ClaimSql { get; }
+
+    /// <summary>Leases up to <paramref name="max"/> publishable events to <paramref name="owner"/>, oldest first.</summary>
+    internal async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ClaimSql;
+        Add(command, "owner", owner);
+        Add(command, "now", now);
+        Add(command, "lease_until", now + (long)lease.TotalMilliseconds);
+        Add(command, "max", max);
+        var claimed = new List<OutboxMessage>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                claimed.Add(new OutboxMessage(
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.IsDBNull(4) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4)),
+                    reader.GetString(5),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                    reader.GetInt32(7)));
+            }
+        }
+
+        claimed.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return claimed;
+    }
+
+    /// <summary>Records what happened to claimed events, in one transaction: sent, retry later, or dead.</summary>
+    internal async Task CompleteAsync(string owner, IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken)
+    {
+        if (completions.Count == 0)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var sent = Prepare(connection, transaction, """
+            UPDATE rk_outbox SET state = 1, sent_at = @now, sent_partition = @partition, sent_offset = @offset, lease_owner = NULL, lease_until = 0, last_error = NULL
+            WHERE id = @id AND lease_owner = @owner
+            """, "now", "partition", "offset", "id", "owner"))
+        await using (var retry = Prepare(connection, transaction, """
+            UPDATE rk_outbox SET next_attempt_at = @at, last_error = @error, lease_owner = NULL, lease_until = 0
+            WHERE id = @id AND lease_owner = @owner
+            """, "at", "error", "id", "owner"))
+        await using (var dead = Prepare(connection, transaction, """
+            UPDATE rk_outbox SET state = 2, last_error = @error, lease_owner = NULL, lease_until = 0
+            WHERE id = @id AND lease_owner = @owner
+            """, "error", "id", "owner"))
+        {
+            foreach (var completion in completions)
+            {
+                var command = completion.Outcome switch
+                {
+                    OutboxOutcome.Sent => Bind(sent, now, completion.Partition, completion.Offset, completion.Id, owner),
+                    OutboxOutcome.Retry => Bind(retry, completion.RetryAt.ToUnixTimeMilliseconds(), completion.Error, completion.Id, owner),
+                    _ => Bind(dead, completion.Error, completion.Id, owner),
+                };
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives back the leases of <paramref name="owner"/> (all leases when null), so those rows are claimable at once.</summary>
+    internal async Task<int> ReleaseLeasesAsync(string? owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = owner is null
+            ? "UPDATE rk_outbox SET lease_owner = NULL, lease_until = 0 WHERE state = 0 AND lease_owner IS NOT NULL"
+            : "UPDATE rk_outbox SET lease_owner = NULL, lease_until = 0 WHERE state = 0 AND lease_owner = @owner";
+        if (owner is not null)
+        {
+            Add(command, "owner", owner);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when only one process can use the store at a time (SQLite): every lease is then this process's to release at start.</summary>
+    internal abstract bool IsSingleProcess { get; }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    private static DbCommand Bind(DbCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}
+
+/// <summary>One claimed outbox row.</summary>
+internal sealed record OutboxMessage(long Id, string Topic, string Key, string Value, IReadOnlyDictionary<string, string>? Headers, string EventId, DateTimeOffset CreatedAt, int Attempts);
+
+/// <summary>What became of a claimed row.</summary>
+internal enum OutboxOutcome
+{
+    Sent,
+    Retry,
+    Dead,
+}
+
+/// <summary>The result the relay records for one claimed row.</summary>
+internal readonly record struct OutboxCompletion(long Id, OutboxOutcome Outcome, int Partition = -1, long Offset = -1, DateTimeOffset RetryAt = default, string? Error = null);
