@@ -1,4 +1,5 @@
 using ReliableKafka.Cli.Commands;
+using ReliableKafka.Cli.Commands.Faults;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -15,5 +16,7 @@ app.Configure(config =>
     config.AddCommand<ClusterCommand>("cluster")
         .WithDescription("Run a simulated Kafka cluster (brokers on consecutive ports, a JSON control API) in the foreground.")
         .WithExample("cluster", "--brokers", "3", "--port", "19092", "--topic", "task-events:3:3:2");
+    config.AddFaultBranch();
+    config.SetExceptionHandler(static (exception, _) => CommandErrors.Report(exception));
 });
 return await app.RunAsync(args);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -6,20 +5,10 @@ namespace ReliableKafka.Cli.Tests;
 
 public sealed class ClusterCommandTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-
-    private static async Task<(RkProcess Rk, string Bootstrap, int ControlPort)> StartClusterAsync(params string[] extra)
-    {
-        var port = RkProcess.FreePorts(4);
-        var rk = RkProcess.Start(["cluster", "--brokers", "3", "--port", port.ToString(CultureInfo.InvariantCulture), "--control-port", (port + 3).ToString(CultureInfo.InvariantCulture), .. extra]);
-        var bootstrap = await rk.BootstrapServers(StartTimeout);
-        return (rk, bootstrap, port + 3);
-    }
-
     [Fact]
     public async Task Kcat_lists_the_brokers_then_produces_and_consumes_through_rk_cluster()
     {
-        var (rk, bootstrap, _) = await StartClusterAsync("--topic", "task-events:3:3:2");
+        var (rk, bootstrap, _) = await RkCluster.StartAsync("--topic", "task-events:3:3:2");
         await using var _ = rk;
         Assert.Equal(3, bootstrap.Split(',').Length);
 
@@ -45,7 +34,7 @@ public sealed class ClusterCommandTests
     [Fact]
     public async Task Python_confluent_kafka_publishes_task_created_with_the_production_config_and_a_group_reads_it_back()
     {
-        var (rk, bootstrap, _) = await StartClusterAsync("--topic", "task-events:3:3:2");
+        var (rk, bootstrap, _) = await RkCluster.StartAsync("--topic", "task-events:3:3:2");
         await using var _ = rk;
         var script = Path.Combine(Path.GetTempPath(), $"rk-interop-{Guid.NewGuid():N}.py");
         await File.WriteAllTextAsync(script, PythonScript);
@@ -66,7 +55,7 @@ public sealed class ClusterCommandTests
     [Fact]
     public async Task Kafkajs_a_pure_javascript_client_produces_idempotently_and_consumes_with_a_group()
     {
-        var (rk, bootstrap, _) = await StartClusterAsync("--topic", "task-events:3:3:2");
+        var (rk, bootstrap, _) = await RkCluster.StartAsync("--topic", "task-events:3:3:2");
         await using var _ = rk;
         var interop = Path.Combine(ExternalTool.RepositoryRoot, "tests", "interop", "kafkajs");
         Assert.True(Directory.Exists(Path.Combine(interop, "node_modules", "kafkajs")), "run 'npm ci' in tests/interop/kafkajs (.ci/run does)");
@@ -81,7 +70,7 @@ public sealed class ClusterCommandTests
     [Fact]
     public async Task The_control_api_reports_the_cluster_crashes_and_restarts_brokers_and_moves_leaders()
     {
-        var (rk, _, controlPort) = await StartClusterAsync("--topic", "orders:2:3:2");
+        var (rk, _, controlPort) = await RkCluster.StartAsync("--topic", "orders:2:3:2");
         await using var _ = rk;
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{controlPort}") };
 
@@ -140,7 +129,7 @@ public sealed class ClusterCommandTests
     [Fact]
     public async Task Sigterm_stops_the_cluster_cleanly()
     {
-        var (rk, _, _) = await StartClusterAsync();
+        var (rk, _, _) = await RkCluster.StartAsync();
         await using var _ = rk;
 
         rk.Terminate();
@@ -155,7 +144,7 @@ public sealed class ClusterCommandTests
         var directory = Path.Combine(Path.GetTempPath(), $"rk-cluster-data-{Guid.NewGuid():N}");
         try
         {
-            var (first, bootstrap, _) = await StartClusterAsync("--topic", "kept:1:3:2", "--data-dir", directory);
+            var (first, bootstrap, _) = await RkCluster.StartAsync("--topic", "kept:1:3:2", "--data-dir", directory);
             await using (first)
             {
                 var lines = string.Join('\n', Enumerable.Range(0, 500).Select(static i => $"line-{i}")) + "\n";
@@ -165,7 +154,7 @@ public sealed class ClusterCommandTests
                 Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(20)));
             }
 
-            var (second, bootstrapAgain, _) = await StartClusterAsync("--topic", "kept:1:3:2", "--data-dir", directory);
+            var (second, bootstrapAgain, _) = await RkCluster.StartAsync("--topic", "kept:1:3:2", "--data-dir", directory);
             await using var _ = second;
             var consume = await ExternalTool.RunAsync("/usr/bin/kcat", ["-b", bootstrapAgain, "-C", "-t", "kept", "-o", "beginning", "-e", "-q"]);
 

@@ -70,10 +70,18 @@ internal sealed class RkProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static RkProcess Start(params string[] args)
+    public static RkProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts rk with these environment variables added to (or replacing) the test's own.</summary>
+    public static RkProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ReliableKafka.Cli.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {

@@ -13,7 +13,12 @@ namespace ReliableKafka.Cli.Commands;
 /// <summary>The JSON control API of <c>rk cluster</c>: read the cluster and its ground truth, crash, stop and restart brokers, move leaders, apply faults.</summary>
 internal static class ControlApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+    // Messages are read by people and scripts, not embedded in HTML: keep quotes and apostrophes as they are.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Starts the API; null when the port cannot be bound.</summary>
     public static async Task<WebApplication?> StartAsync(SimulatedCluster cluster, string host, int port, CancellationToken token)
@@ -60,6 +65,7 @@ internal static class ControlApi
             }
         });
         app.MapPost("/brokers/{id:int}/shutdown", (int id) => BrokerAction(cluster, id, () => cluster.ShutdownBroker(id), "down"));
+        app.MapPost("/brokers/{id:int}/resume", (int id) => Resume(cluster, id));
         app.MapGet("/truth", (string? topic, int? partition) =>
             Results.Json(topic is null ? cluster.Truth.Events : cluster.Truth.For(topic, partition ?? 0), Json));
         app.MapGet("/events", (string? kind, string? topic, int? partition, int? broker, long? since) => Events(cluster, kind, topic, partition, broker, since));
@@ -123,6 +129,23 @@ internal static class ControlApi
             && (broker is null || e.Broker == broker)
             && (since is null || e.Sequence > since));
         return Results.Json(events, Json);
+    }
+
+    /// <summary>Ends the broker's pause faults (none is fine: the answer lists what was ended).</summary>
+    private static IResult Resume(SimulatedCluster cluster, int id)
+    {
+        if (!cluster.BrokerIds.Contains(id))
+        {
+            return Results.Json(new { error = $"No broker {id}; brokers are {string.Join(", ", cluster.BrokerIds)}." }, Json, statusCode: 404);
+        }
+
+        var pauses = cluster.FaultsOf(id).Active.Where(static f => f.Kind == "pause").ToList();
+        foreach (var pause in pauses)
+        {
+            pause.Remove();
+        }
+
+        return Results.Json(new { id, resumed = pauses.Select(static f => f.Id) }, Json);
     }
 
     private static IResult BrokerAction(SimulatedCluster cluster, int id, Action action, string state)
