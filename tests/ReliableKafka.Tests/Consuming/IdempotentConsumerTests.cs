@@ -1,0 +1,103 @@
+using System.Data.Common;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Data.Sqlite;
+using ReliableKafka.Consuming;
+using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Tests.Outbox;
+
+namespace ReliableKafka.Tests.Consuming;
+
+/// <summary>The idempotent consumer against a simulated cluster and a SQLite file: duplicates take effect once.</summary>
+public sealed class IdempotentConsumerTests
+{
+    private static async Task ProduceAsync(SimulatedCluster cluster, IEnumerable<(string Key, string EventId)> events)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Acks.All })
+            .SetLogHandler(static (_, _) => { }).Build();
+        foreach (var (key, eventId) in events)
+        {
+            await producer.ProduceAsync("task-events", new Message<string, string>
+            {
+                Key = key,
+                Value = $"{{\"event_id\":\"{eventId}\"}}",
+                Headers = [new Header("event-id", Encoding.UTF8.GetBytes(eventId))],
+            });
+        }
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Duplicate_deliveries_take_effect_once_and_a_failing_handler_is_retried_not_skipped()
+    {
+        await using var cluster = SimulatedCluster.Start();
+        cluster.CreateTopic("task-events", new TopicSettings(3, 3, 2));
+        var path = Path.Combine(Path.GetTempPath(), $"rk-consumer-{Guid.NewGuid():N}.db");
+        var connectionString = $"Data Source={path}";
+        await using (var setup = new SqliteConnection(connectionString))
+        {
+            await setup.OpenAsync();
+            await using var create = setup.CreateCommand();
+            create.CommandText = "CREATE TABLE notifications (event_id TEXT NOT NULL, task_id TEXT NOT NULL)";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        // 30 events, 10 of them delivered twice (as a producer retry without idempotence would).
+        var events = Enumerable.Range(0, 30).Select(static i => ($"task-{i}", $"event-{i}")).ToList();
+        await ProduceAsync(cluster, [.. events, .. events.Take(10)]);
+        var failuresLeft = 2;
+        var options = new IdempotentConsumerOptions { BootstrapServers = cluster.BootstrapServers, GroupId = "notifier", RetryBackoff = TimeSpan.FromMilliseconds(100) };
+        options.Topics.Add("task-events");
+        using var consumer = new IdempotentConsumer(
+            options,
+            async token =>
+            {
+                var connection = new SqliteConnection(connectionString);
+                await connection.OpenAsync(token);
+                return connection;
+            },
+            async (record, eventId, transaction, token) =>
+            {
+                await using var insert = transaction.Connection!.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO notifications (event_id, task_id) VALUES (@event, @task)";
+                Add(insert, "event", eventId);
+                Add(insert, "task", record.Message.Key);
+                await insert.ExecuteNonQueryAsync(token);
+                if (eventId == "event-7" && Interlocked.Decrement(ref failuresLeft) >= 0)
+                {
+                    throw new InvalidOperationException("the mail server is down");
+                }
+            });
+
+        await consumer.StartAsync(CancellationToken.None);
+        await OutboxCluster.WaitUntilAsync(() => Task.FromResult(consumer.Processed + consumer.Duplicates >= 40), TimeSpan.FromSeconds(30), "consuming 40 records");
+        await consumer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(30, consumer.Processed);
+        Assert.Equal(10, consumer.Duplicates);
+        Assert.Equal(30, await CountAsync(connectionString, "SELECT COUNT(*) FROM notifications"));
+        Assert.Equal(30, await CountAsync(connectionString, "SELECT COUNT(DISTINCT event_id) FROM notifications"));
+        Assert.Equal(1, await CountAsync(connectionString, "SELECT COUNT(*) FROM notifications WHERE event_id = 'event-7'"));
+        Assert.Equal(30, await CountAsync(connectionString, "SELECT COUNT(*) FROM rk_processed_events WHERE consumer = 'notifier'"));
+        Assert.True(failuresLeft < 0, "the failing handler should have been called again after its failures");
+        SqliteConnection.ClearAllPools();
+        File.Delete(path);
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
