@@ -18,7 +18,7 @@ public sealed class ReplicationProofs
 
     private static async Task<(List<DeliveryResult<string, string>> Acked, List<string> Log, IReadOnlyList<TruthView> Truth)> ProduceWithLostAcksAsync(bool idempotence)
     {
-        await using var cluster = await RkCluster.StartAsync("--topic", "payments:1:3:2");
+        await using var cluster = await ProofCluster.StartAsync("--topic", "payments:1:3:2");
         var leader = (await cluster.PartitionAsync("payments")).Leader;
         using var producer = cluster.Producer(Acks.All, idempotence, maxInFlight: 1);
         var acked = new List<DeliveryResult<string, string>>();
@@ -62,7 +62,7 @@ public sealed class ReplicationProofs
     [Fact]
     public async Task Acks_1_loses_acknowledged_records_the_lagging_followers_had_not_copied_when_the_leader_crashes()
     {
-        await using var cluster = await RkCluster.StartAsync("--topic", "clicks:1:3:1");
+        await using var cluster = await ProofCluster.StartAsync("--topic", "clicks:1:3:1");
         var leader = (await cluster.PartitionAsync("clicks")).Leader;
         using var producer = cluster.Producer(Acks.Leader, idempotence: false);
         var replicated = await ProduceAllAsync(producer, "clicks", "early", 10);
@@ -94,7 +94,7 @@ public sealed class ReplicationProofs
     [Fact]
     public async Task Acks_all_with_min_insync_2_keeps_every_acknowledged_record_through_a_leader_crash()
     {
-        await using var cluster = await RkCluster.StartAsync("--topic", "orders:1:3:2");
+        await using var cluster = await ProofCluster.StartAsync("--topic", "orders:1:3:2");
         var leader = (await cluster.PartitionAsync("orders")).Leader;
         using var producer = cluster.Producer(Acks.All, idempotence: true);
         var sends = new List<Task<DeliveryResult<string, string>>>();
@@ -127,7 +127,7 @@ public sealed class ReplicationProofs
     [Fact]
     public async Task Below_min_insync_replicas_sends_are_refused_with_not_enough_replicas_and_delivered_once_the_follower_is_back()
     {
-        await using var cluster = await RkCluster.StartAsync("--topic", "orders:1:3:3", "--replica-lag-time-max-ms", "300");
+        await using var cluster = await ProofCluster.StartAsync("--topic", "orders:1:3:3", "--replica-lag-time-max-ms", "300");
         var leader = (await cluster.PartitionAsync("orders")).Leader;
         var follower = cluster.BrokerIds.First(id => id != leader);
         using var producer = cluster.Producer(Acks.All, idempotence: true, messageTimeoutMs: 60000);
@@ -161,7 +161,7 @@ public sealed class ReplicationProofs
     [Fact]
     public async Task With_unclean_election_enabled_a_lagging_follower_becomes_leader_and_acknowledged_records_are_lost()
     {
-        await using var cluster = await RkCluster.StartAsync("--topic", "ledger:1:2:1:unclean", "--replica-lag-time-max-ms", "300");
+        await using var cluster = await ProofCluster.StartAsync("--topic", "ledger:1:2:1:unclean", "--replica-lag-time-max-ms", "300");
         var partition = await cluster.PartitionAsync("ledger");
         var (leader, follower) = (partition.Leader, partition.Isr.Single(id => id != partition.Leader));
         using (var producer = cluster.Producer(Acks.All, idempotence: false))
@@ -194,7 +194,7 @@ public sealed class ReplicationProofs
     [Fact]
     public async Task With_unclean_election_disabled_the_partition_stays_offline_until_an_in_sync_replica_returns_and_nothing_is_lost()
     {
-        await using var cluster = await RkCluster.StartAsync("--topic", "ledger:1:2:1", "--replica-lag-time-max-ms", "300");
+        await using var cluster = await ProofCluster.StartAsync("--topic", "ledger:1:2:1", "--replica-lag-time-max-ms", "300");
         var partition = await cluster.PartitionAsync("ledger");
         var (leader, follower) = (partition.Leader, partition.Isr.Single(id => id != partition.Leader));
         using var producer = cluster.Producer(Acks.All, idempotence: true, messageTimeoutMs: 60000);
@@ -225,7 +225,7 @@ public sealed class ReplicationProofs
     [Fact]
     public async Task Consumers_never_read_above_the_high_watermark()
     {
-        await using var cluster = await RkCluster.StartAsync("--topic", "reads:1:3:1");
+        await using var cluster = await ProofCluster.StartAsync("--topic", "reads:1:3:1");
         var leader = (await cluster.PartitionAsync("reads")).Leader;
         using var producer = cluster.Producer(Acks.Leader, idempotence: false);
         await ProduceAllAsync(producer, "reads", "replicated", 5);

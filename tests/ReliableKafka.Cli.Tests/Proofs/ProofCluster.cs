@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -9,11 +8,11 @@ namespace ReliableKafka.Cli.Tests.Proofs;
 /// A cluster started the way users start it, <c>rk cluster</c> as a child process, with its faults applied and its
 /// ground truth read through the control API. The proofs run against it.
 /// </summary>
-internal sealed class RkCluster : IAsyncDisposable
+internal sealed class ProofCluster : IAsyncDisposable
 {
     private readonly RkProcess _process;
 
-    private RkCluster(RkProcess process, string bootstrap, int controlPort)
+    private ProofCluster(RkProcess process, string bootstrap, int controlPort)
     {
         _process = process;
         BootstrapServers = bootstrap;
@@ -27,19 +26,10 @@ internal sealed class RkCluster : IAsyncDisposable
     public IEnumerable<int> BrokerIds => [1, 2, 3];
 
     /// <summary>Starts three brokers on free ports with the given extra flags (topics, timeouts).</summary>
-    public static async Task<RkCluster> StartAsync(params string[] extra)
+    public static async Task<ProofCluster> StartAsync(params string[] extra)
     {
-        var port = RkProcess.FreePorts(4);
-        var rk = RkProcess.Start(["cluster", "--brokers", "3", "--port", port.ToString(CultureInfo.InvariantCulture), "--control-port", (port + 3).ToString(CultureInfo.InvariantCulture), .. extra]);
-        try
-        {
-            return new RkCluster(rk, await rk.BootstrapServers(TimeSpan.FromSeconds(30)), port + 3);
-        }
-        catch
-        {
-            await rk.DisposeAsync();
-            throw;
-        }
+        var (rk, bootstrap, controlPort) = await RkCluster.StartAsync(extra);
+        return new ProofCluster(rk, bootstrap, controlPort);
     }
 
     public Task CrashAsync(int broker) => PostAsync($"/brokers/{broker}/crash", null);
