@@ -248,6 +248,7 @@ internal sealed class PartitionState
 
             var now = _time.GetUtcNow();
             var visibleBefore = now - follower.ReplicationDelay;
+            var heldBack = false;
             foreach (var batch in leader.Log.Read(follower.Log.LogEndOffset, long.MaxValue, int.MaxValue))
             {
                 if (batch.BaseOffset < follower.Log.LogEndOffset)
@@ -257,6 +258,7 @@ internal sealed class PartitionState
 
                 if (follower.ReplicationDelay > TimeSpan.Zero && batch.AppendedAt > visibleBefore)
                 {
+                    heldBack = true;
                     break;
                 }
 
@@ -268,6 +270,12 @@ internal sealed class PartitionState
             if (follower.Log.LogEndOffset >= leader.Log.LogEndOffset)
             {
                 follower.LastCaughtUp = now;
+            }
+            else if (heldBack && visibleBefore > follower.LastCaughtUp)
+            {
+                // It has everything the leader had at now - delay: as in Kafka, a follower that keeps up at a steady
+                // distance was caught up as of then, and stays in the ISR while that distance is under the lag time.
+                follower.LastCaughtUp = visibleBefore;
             }
 
             if (!_isr.Contains(followerId) && follower.Log.LogEndOffset >= HighWatermark)

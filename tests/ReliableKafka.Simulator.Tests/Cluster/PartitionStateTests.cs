@@ -115,6 +115,27 @@ public sealed class PartitionStateTests
     }
 
     [Fact]
+    public void A_follower_that_keeps_up_at_a_steady_distance_stays_in_the_isr_while_a_stopped_one_leaves()
+    {
+        var partition = NewPartition(minIsr: 2);
+        partition.ReplicaOf(2).ReplicationDelay = TimeSpan.FromMilliseconds(150);
+        partition.ReplicaOf(3).ReplicationStopped = true;
+
+        for (var i = 0; i < 30; i++)
+        {
+            partition.AppendAsLeader(1, Batch(), acks: 1);
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+            partition.ReplicateTo(2);
+            partition.ReplicateTo(3);
+            partition.ShrinkIsr(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal([1, 2], partition.Isr);
+        Assert.Equal(1, partition.LogEndOffset(1) - partition.LogEndOffset(2));
+        Assert.Equal(0, partition.LogEndOffset(3));
+    }
+
+    [Fact]
     public void Acks_1_records_the_followers_lacked_are_truncated_when_the_old_leader_returns()
     {
         var partition = NewPartition();
