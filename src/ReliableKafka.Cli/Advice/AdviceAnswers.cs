@@ -1,7 +1,7 @@
 namespace ReliableKafka.Cli.Advice;
 
 /// <summary>What breaks when one message is lost: the answer that picks the profile.</summary>
-internal enum LossImpact
+public enum LossImpact
 {
     /// <summary>A business fact is gone: an order, a payment, a task, an audit entry. → Critical.</summary>
     Critical,

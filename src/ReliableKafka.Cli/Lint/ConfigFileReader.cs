@@ -165,7 +165,7 @@ internal static class ConfigFileReader
 
             var name = prefix is null ? property.Name : $"{prefix}:{property.Name}";
             if (IsOptionsShape(property.Value)
-                || property.Value.EnumerateObject().Any(static p => IsScalar(p.Value) && Configuration.KafkaProperties.IsKnown(p.Name)))
+                || property.Value.EnumerateObject().Any(static p => Configuration.KafkaProperties.IsKnown(p.Name)))
             {
                 into.Add((property.Value, name));
             }
