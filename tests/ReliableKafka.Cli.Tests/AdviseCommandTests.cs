@@ -117,6 +117,15 @@ public sealed class AdviseCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_count_that_is_not_a_number_is_exit_2_naming_the_flag()
+    {
+        var run = await RkProcess.RunAsync("advise", "--loss-impact", "critical", "--latency-ms", "100", "--brokers", "three", "--peak-rate", "2000", "--consumers-deduplicate", "yes");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("rk advise: --brokers 'three' is not a whole number.", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_flag_is_a_parse_error_with_a_non_zero_exit()
     {
         var run = await RkProcess.RunAsync([.. CriticalAnswers, "--replicas", "3"]);

@@ -110,7 +110,9 @@ internal static class Advisor
         {
             reasons.Add(replication >= 3
                 ? $"Topic: replication factor {replication}, min.insync.replicas {minInSync}: an acknowledged event is on at least {minInSync} brokers, so one broker can fail or restart without losing it or stopping writes."
-                : $"Topic: replication factor {replication}, min.insync.replicas {minInSync}: every acknowledged event is on all {replication} broker(s).");
+                : replication == 1
+                    ? "Topic: replication factor 1, min.insync.replicas 1: the only broker holds the only copy."
+                    : $"Topic: replication factor {replication}, min.insync.replicas {minInSync}: every acknowledged event is on both brokers.");
             reasons.Add("unclean.leader.election.enable false: an out-of-sync replica never becomes leader, so acknowledged events are never truncated away.");
             if (brokers == 2)
             {
