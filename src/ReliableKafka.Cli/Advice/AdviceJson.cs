@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ReliableKafka.Cli.Lint;
 using ReliableKafka.Configuration;
@@ -13,64 +11,49 @@ namespace ReliableKafka.Cli.Advice;
 /// </summary>
 internal static class AdviceJson
 {
-    public static string Write(ProducerAdvice advice)
+    public static string Write(ProducerAdvice advice) => JsonText.Object(writer =>
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        writer.WriteString("profile", advice.Profile.ToString());
+
+        writer.WriteStartObject("answers");
+        writer.WriteString("lossImpact", AdviceOptions.Name(advice.Answers.LossImpact));
+        writer.WriteNumber("latencyBudgetMs", advice.Answers.LatencyBudgetMs);
+        writer.WriteNumber("brokers", advice.Answers.Brokers);
+        writer.WriteNumber("peakRate", advice.Answers.PeakRate);
+        writer.WriteBoolean("consumersDeduplicate", advice.Answers.ConsumersDeduplicate);
+        writer.WriteEndObject();
+
+        writer.WriteStartObject("producer");
+        foreach (var (key, value) in advice.Producer)
         {
-            writer.WriteStartObject();
-            writer.WriteString("profile", advice.Profile.ToString());
-
-            writer.WriteStartObject("answers");
-            writer.WriteString("lossImpact", AdviceOptions.Name(advice.Answers.LossImpact));
-            writer.WriteNumber("latencyBudgetMs", advice.Answers.LatencyBudgetMs);
-            writer.WriteNumber("brokers", advice.Answers.Brokers);
-            writer.WriteNumber("peakRate", advice.Answers.PeakRate);
-            writer.WriteBoolean("consumersDeduplicate", advice.Answers.ConsumersDeduplicate);
-            writer.WriteEndObject();
-
-            writer.WriteStartObject("producer");
-            foreach (var (key, value) in advice.Producer)
-            {
-                writer.WriteString(KafkaProperties.Display(key), value);
-            }
-
-            writer.WriteEndObject();
-
-            writer.WriteStartObject("topic");
-            writer.WriteNumber("replicationFactor", advice.Topic.ReplicationFactor);
-            writer.WriteNumber("minInsyncReplicas", advice.Topic.MinInSyncReplicas);
-            writer.WriteBoolean("uncleanLeaderElectionEnable", advice.Topic.UncleanLeaderElection);
-            writer.WriteEndObject();
-
-            Strings(writer, "reasons", advice.Reasons);
-            Strings(writer, "warnings", advice.Warnings);
-
-            writer.WriteStartArray("findings");
-            foreach (var finding in advice.Findings)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("ruleId", finding.RuleId);
-                writer.WriteString("severity", LintReportJson.SeverityName(finding.Severity));
-                writer.WriteString("property", finding.Property);
-                writer.WriteString("message", finding.Message);
-                writer.WriteString("fix", finding.Fix);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-
-            writer.WriteStartObject("formats");
-            writer.WriteString("csharp", ConfigRenderer.CSharp(advice));
-            writer.WriteString("properties", ConfigRenderer.Properties(advice));
-            writer.WriteString("appsettings", ConfigRenderer.AppSettings(advice));
-            writer.WriteEndObject();
-
-            writer.WriteEndObject();
+            writer.WriteString(KafkaProperties.Display(key), value);
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        writer.WriteEndObject();
+
+        writer.WriteStartObject("topic");
+        writer.WriteNumber("replicationFactor", advice.Topic.ReplicationFactor);
+        writer.WriteNumber("minInsyncReplicas", advice.Topic.MinInSyncReplicas);
+        writer.WriteBoolean("uncleanLeaderElectionEnable", advice.Topic.UncleanLeaderElection);
+        writer.WriteEndObject();
+
+        Strings(writer, "reasons", advice.Reasons);
+        Strings(writer, "warnings", advice.Warnings);
+
+        writer.WriteStartArray("findings");
+        foreach (var finding in advice.Findings)
+        {
+            LintReportJson.WriteFinding(writer, finding, profile: null, withProfile: false);
+        }
+
+        writer.WriteEndArray();
+
+        writer.WriteStartObject("formats");
+        writer.WriteString("csharp", ConfigRenderer.CSharp(advice));
+        writer.WriteString("properties", ConfigRenderer.Properties(advice));
+        writer.WriteString("appsettings", ConfigRenderer.AppSettings(advice));
+        writer.WriteEndObject();
+    });
 
     private static void Strings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
     {

@@ -2,8 +2,6 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Confluent.Kafka;
 using ReliableKafka.Configuration;
 
@@ -64,29 +62,21 @@ internal static class ConfigRenderer
     /// The "Kafka" section ReliableKafka binds (<c>AddReliableKafka</c>): BootstrapServers, and the producer properties
     /// under Profiles:{profile}. <c>rk lint</c> reads this shape.
     /// </summary>
-    public static string AppSettings(ProducerAdvice advice)
+    public static string AppSettings(ProducerAdvice advice) => JsonText.Object(writer =>
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        writer.WriteStartObject(ReliableKafkaOptions.SectionName);
+        writer.WriteString(nameof(ReliableKafkaOptions.BootstrapServers), advice.Producer.First(static p => p.Key == KafkaProperties.BootstrapServers).Value);
+        writer.WriteStartObject(nameof(ReliableKafkaOptions.Profiles));
+        writer.WriteStartObject(advice.Profile.ToString());
+        foreach (var (key, value) in advice.Producer.Where(static p => p.Key != KafkaProperties.BootstrapServers))
         {
-            writer.WriteStartObject();
-            writer.WriteStartObject(ReliableKafkaOptions.SectionName);
-            writer.WriteString(nameof(ReliableKafkaOptions.BootstrapServers), advice.Producer.First(static p => p.Key == KafkaProperties.BootstrapServers).Value);
-            writer.WriteStartObject(nameof(ReliableKafkaOptions.Profiles));
-            writer.WriteStartObject(advice.Profile.ToString());
-            foreach (var (key, value) in advice.Producer.Where(static p => p.Key != KafkaProperties.BootstrapServers))
-            {
-                writer.WriteString(KafkaProperties.Display(key), value);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            writer.WriteString(KafkaProperties.Display(key), value);
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }) + "\n";
 
     private static string? Expression(string key, string value, PropertyInfo property)
     {

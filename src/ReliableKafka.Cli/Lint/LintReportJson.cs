@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ReliableKafka.Configuration;
 
@@ -12,11 +10,9 @@ namespace ReliableKafka.Cli.Lint;
 /// </summary>
 internal static class LintReportJson
 {
-    private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string Write(LintReport report)
     {
-        return Document(writer =>
+        return JsonText.Object(writer =>
         {
             writer.WriteString("file", report.File.Path);
             writer.WriteString("format", FormatName(report.File.Format));
@@ -29,14 +25,7 @@ internal static class LintReportJson
             writer.WriteStartArray("findings");
             foreach (var (finding, profile) in report.Findings)
             {
-                writer.WriteStartObject();
-                writer.WriteString("ruleId", finding.RuleId);
-                writer.WriteString("severity", SeverityName(finding.Severity));
-                writer.WriteString("property", finding.Property);
-                writer.WriteString("message", finding.Message);
-                writer.WriteString("fix", finding.Fix);
-                WriteNullable(writer, "profile", profile?.ToString());
-                writer.WriteEndObject();
+                WriteFinding(writer, finding, profile, withProfile: true);
             }
 
             writer.WriteEndArray();
@@ -45,7 +34,7 @@ internal static class LintReportJson
 
     public static string WriteError(string path, ConfigReadException error)
     {
-        return Document(writer =>
+        return JsonText.Object(writer =>
         {
             writer.WriteString("file", path);
             writer.WriteNumber("exitCode", 2);
@@ -88,6 +77,23 @@ internal static class LintReportJson
         _ => "info",
     };
 
+    /// <summary>One finding: ruleId, severity, property, message, fix, and profile when <paramref name="withProfile"/>.</summary>
+    public static void WriteFinding(Utf8JsonWriter writer, ConfigFinding finding, ReliabilityProfile? profile, bool withProfile)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("ruleId", finding.RuleId);
+        writer.WriteString("severity", SeverityName(finding.Severity));
+        writer.WriteString("property", finding.Property);
+        writer.WriteString("message", finding.Message);
+        writer.WriteString("fix", finding.Fix);
+        if (withProfile)
+        {
+            WriteNullable(writer, "profile", profile?.ToString());
+        }
+
+        writer.WriteEndObject();
+    }
+
     private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
     {
         if (value is null)
@@ -98,18 +104,5 @@ internal static class LintReportJson
         {
             writer.WriteString(name, value);
         }
-    }
-
-    private static string Document(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, Options))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }
