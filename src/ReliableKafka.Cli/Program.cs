@@ -16,6 +16,14 @@ app.Configure(config =>
     config.AddCommand<ClusterCommand>("cluster")
         .WithDescription("Run a simulated Kafka cluster (brokers on consecutive ports, a JSON control API) in the foreground.")
         .WithExample("cluster", "--brokers", "3", "--port", "19092", "--topic", "task-events:3:3:2");
+    config.UseStrictParsing();
+    config.AddCommand<AdviseCommand>("advise")
+        .WithDescription("Recommend a reliability profile, the producer configuration (C#, .properties, appsettings JSON) and topic settings, with reasons. Asks what it is not given, when interactive; otherwise every question needs its flag (exit 2 names the missing ones).")
+        .WithExample("advise", "--loss-impact", "critical", "--latency-ms", "100", "--brokers", "3", "--peak-rate", "2000", "--consumers-deduplicate", "yes");
+    config.AddCommand<LintCommand>("lint")
+        .WithDescription("Check a producer configuration (.properties, JSON, or an appsettings.json section) with ReliableKafka's rules RK001-RK011. Exit 0 no errors, 1 errors, 2 unreadable input.")
+        .WithExample("lint", "producer.properties", "--profile", "Critical")
+        .WithExample("lint", "appsettings.json", "--section", "Kafka:Producer", "--json");
     config.AddFaultBranch();
     config.AddCommand<DoctorCommand>("doctor")
         .WithDescription("Read a cluster (brokers, topic settings, ISR per partition) and explain what a producer with a profile will see, and what to do.")

@@ -9,9 +9,8 @@ public sealed class DoctorCommandTests
 {
     private static async Task<(int Exit, string Stdout, string Stderr)> DoctorAsync(params string[] args)
     {
-        await using var rk = RkProcess.Start(["doctor", .. args]);
-        var exit = await rk.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        return (exit, rk.Stdout, rk.Stderr);
+        var run = await RkProcess.RunAsync(["doctor", .. args]);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 
     [Fact]

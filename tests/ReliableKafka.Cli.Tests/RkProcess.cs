@@ -95,6 +95,42 @@ internal sealed class RkProcess : IAsyncDisposable
         return rk;
     }
 
+    /// <summary>
+    /// Runs rk to completion with standard input closed (as in CI, so no prompt can wait) and returns its exit code and output.
+    /// </summary>
+    public static async Task<RkResult> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ReliableKafka.Cli.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start rk");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"rk {string.Join(' ', args)} did not exit within 60 s (waiting on a prompt?)");
+        }
+
+        return new RkResult(process.ExitCode, await stdout, await stderr);
+    }
+
     public Task<string> BootstrapServers(TimeSpan timeout) => _bootstrap.Task.WaitAsync(timeout);
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -152,4 +188,10 @@ internal sealed class RkProcess : IAsyncDisposable
 
         throw new InvalidOperationException("no free port range found");
     }
+}
+
+/// <summary>What a finished rk run printed and returned.</summary>
+internal sealed record RkResult(int ExitCode, string Stdout, string Stderr)
+{
+    public string Output => Stdout + Stderr;
 }
