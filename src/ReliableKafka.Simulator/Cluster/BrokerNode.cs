@@ -149,13 +149,13 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
                 {
                     await stream.ReadExactlyAsync(frame.AsMemory(0, size), token).ConfigureAwait(false);
                     connection.ClientId ??= ReadClientId(frame.AsSpan(0, size));
-                    if (Faults.Any && !await BeforeRequestAsync(socket, connection, token).ConfigureAwait(false))
+                    if (connection.Silenced || (Faults.Any && !await BeforeRequestAsync(socket, connection, token).ConfigureAwait(false)))
                     {
                         continue;
                     }
 
                     using var response = await cluster.Handler.HandleAsync(this, frame.AsMemory(0, size), token).ConfigureAwait(false);
-                    if (response is null || (Faults.Any && !await BeforeResponseAsync(frame, token).ConfigureAwait(false)))
+                    if (response is null || (Faults.Any && !await BeforeResponseAsync(frame, connection, token).ConfigureAwait(false)))
                     {
                         continue;
                     }
@@ -195,13 +195,18 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
         return true;
     }
 
-    /// <summary>Applies dropped responses, delays and a pause to a response; false when it is lost.</summary>
-    private async ValueTask<bool> BeforeResponseAsync(byte[] frame, CancellationToken token)
+    /// <summary>
+    /// Applies dropped responses, delays and a pause to a response; false when it is lost. A lost response silences
+    /// its connection: TCP delivers in order, so nothing sent after it can arrive either, and the client must time
+    /// out, reconnect and retry (requests that follow on that connection are read and go unanswered, as if lost too).
+    /// </summary>
+    private async ValueTask<bool> BeforeResponseAsync(byte[] frame, Connection connection, CancellationToken token)
     {
         var apiKey = (ApiKey)BinaryPrimitives.ReadInt16BigEndian(frame);
         if (apiKey == ApiKey.Produce && Faults.TakeDroppedProduceResponse())
         {
-            cluster.Truth.Add(TruthEventKind.ResponseDropped, null, -1, Id, detail: "Produce response dropped after the append (fault)");
+            connection.Silenced = true;
+            cluster.Truth.Add(TruthEventKind.ResponseDropped, null, -1, Id, detail: "Produce response dropped after the append (fault); the connection goes silent until the client drops it");
             return false;
         }
 
@@ -230,6 +235,9 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
     private sealed class Connection
     {
         public string? ClientId { get; set; }
+
+        /// <summary>Set when a response on it was dropped: nothing more is answered on this connection.</summary>
+        public bool Silenced { get; set; }
     }
 }
 

@@ -13,7 +13,7 @@ internal sealed class EventsCommand : FaultCommand<EventsCommand.Settings>
     public sealed class Settings : FaultSettings
     {
         [CommandOption("--kind <KIND>")]
-        [Description("Only this kind: Appended, Deduplicated, Acknowledged, Truncated, Elected, IsrChanged, BrokerStateChanged, ResponseDropped or ErrorInjected.")]
+        [Description("Only this kind: Appended, Deduplicated, Acknowledged, Truncated, Elected, IsrChanged, BrokerStateChanged, ResponseDropped, ErrorInjected or Refused.")]
         public string? Kind { get; init; }
 
         [CommandOption("--topic <TOPIC>")]
