@@ -34,6 +34,11 @@ internal static class VerdictRules
             reasons.Add($"UNEXPECTED: {counts.NotPersistedButPresent} records the client reported as not persisted are in the log");
         }
 
+        if (counts.UnacknowledgedPresent > counts.NotPersistedButPresent)
+        {
+            reasons.Add($"note: {counts.UnacknowledgedPresent - counts.NotPersistedButPresent} records reported as failed (possibly persisted) are in the log; an application that publishes them again writes them twice");
+        }
+
         var unexpected = reasons.Any(static r => r.StartsWith("UNEXPECTED", StringComparison.Ordinal));
         var verdict = unexpected ? Verdict.Unexpected
             : counts.Lost + counts.Duplicated + counts.Reordered > 0 ? Verdict.Expected

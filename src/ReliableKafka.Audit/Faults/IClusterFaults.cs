@@ -53,7 +53,7 @@ public interface IClusterFaults
 
     /// <summary>Drops the responses to a broker's next Produce requests after the append.</summary>
     /// <param name="broker">The broker id.</param>
-    /// <param name="count">How many responses.</param>
+    /// <param name="count">How many responses, 1 or more; the fault ends when they are used up or the run heals the cluster.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when applied.</returns>
     Task DropProduceResponsesAsync(int broker, int count, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ReliableKafka.Simulator.Cluster;
 
 namespace ReliableKafka.Audit;
@@ -10,6 +11,9 @@ namespace ReliableKafka.Audit;
 /// <param name="cluster">The cluster; not disposed by this object.</param>
 public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterFaults
 {
+    /// <summary>Per broker: responses asked to be dropped, and how many the ground truth had recorded dropped by then.</summary>
+    private readonly ConcurrentDictionary<int, (int Requested, int DroppedBefore)> _drops = new();
+
     /// <summary>What the simulator cannot do yet, in the words a skipped scenario reports.</summary>
     internal const string CleanShutdownMissing = "the simulator has no clean shutdown yet (leadership moved first, then stop)";
 
@@ -66,12 +70,16 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     /// <inheritdoc />
     public Task DropProduceResponsesAsync(int broker, int count, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        _drops[broker] = (count, DroppedSoFar(broker));
         Cluster.FaultsOf(broker).DropProduceResponses(count);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public int PendingDroppedResponses(int broker) => Cluster.FaultsOf(broker).PendingDroppedResponses;
+    /// <remarks>Counted from the ground truth's <see cref="TruthEventKind.ResponseDropped"/> events.</remarks>
+    public int PendingDroppedResponses(int broker) =>
+        _drops.TryGetValue(broker, out var drop) ? Math.Max(0, drop.Requested - (DroppedSoFar(broker) - drop.DroppedBefore)) : 0;
 
     /// <inheritdoc />
     // NOT YET: the simulator's client/broker network cut is being added; then this becomes one call to it.
@@ -89,9 +97,12 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     /// <inheritdoc />
     public Task<IReadOnlyList<int>> BrokerIdsAsync(CancellationToken cancellationToken) => Task.FromResult(Cluster.BrokerIds);
 
+    private int DroppedSoFar(int broker) => Cluster.Truth.Events.Count(e => e.Kind == TruthEventKind.ResponseDropped && e.Broker == broker);
+
     /// <summary>Clears dropped responses and follower stops, and starts every broker that is down.</summary>
     internal void Heal()
     {
+        _drops.Clear();
         foreach (var broker in Cluster.BrokerIds)
         {
             Cluster.FaultsOf(broker).Clear();
