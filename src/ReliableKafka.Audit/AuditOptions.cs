@@ -65,19 +65,3 @@ public sealed class AuditOptions
     /// <summary>Where dead-letter spill files go. The default, null, is a directory under the system's temporary directory.</summary>
     public string? WorkDirectory { get; set; }
 }
-
-/// <summary>The defaults of <see cref="AuditOptions"/>.</summary>
-public static class AuditDefaults
-{
-    /// <summary>500 messages per second.</summary>
-    public const double MessagesPerSecond = 500;
-
-    /// <summary>12 keys.</summary>
-    public const int Keys = 12;
-
-    /// <summary>0.6 seconds.</summary>
-    public static readonly TimeSpan Warmup = TimeSpan.FromMilliseconds(600);
-
-    /// <summary>0.8 seconds.</summary>
-    public static readonly TimeSpan Tail = TimeSpan.FromMilliseconds(800);
-}

@@ -1,18 +1,5 @@
 namespace ReliableKafka.Audit;
 
-/// <summary>What an <see cref="AuditProgress"/> report is about.</summary>
-public enum AuditProgressKind
-{
-    /// <summary>A run (one scenario with one configuration) started.</summary>
-    RunStarted,
-
-    /// <summary>A step of the run's fault schedule was applied.</summary>
-    Step,
-
-    /// <summary>A run finished; <see cref="AuditProgress.Result"/> holds its result.</summary>
-    RunFinished,
-}
-
 /// <summary>One progress report of an <see cref="AuditRunner"/>.</summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Index">The run's position, 1-based.</param>

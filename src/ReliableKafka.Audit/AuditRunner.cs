@@ -6,6 +6,7 @@ using ReliableKafka.Audit.Scenarios;
 using ReliableKafka.Audit.Targets;
 using ReliableKafka.Audit.Verification;
 using ReliableKafka.Audit.Workload;
+using ReliableKafka.Configuration;
 
 namespace ReliableKafka.Audit;
 
@@ -23,7 +24,6 @@ public sealed class AuditRunner
     private static readonly TimeSpan ShortestDeliveryTimeout = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan LongestDeliveryTimeout = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
-    private static readonly string[] SecretMarkers = ["password", "secret", "key.pem", "private.key", "keytab", "jaas", "oauthbearer.config"];
 
     private readonly AuditOptions _options;
     private readonly IReadOnlyList<string> _scenarios;
@@ -332,7 +332,7 @@ public sealed class AuditRunner
     /// <summary>The configuration plus the audit's timeouts, the scenario's needs, bootstrap.servers and client.id.</summary>
     private (Dictionary<string, string> Settings, TimeSpan DeliveryTimeout) EffectiveSettings(AuditConfiguration configuration, AuditScenario scenario, string bootstrapServers, string clientId)
     {
-        var settings = PropertyNames.Canonicalize(configuration.Settings);
+        var settings = new Dictionary<string, string>(configuration.CanonicalSettings, StringComparer.Ordinal);
         var deliveryMs = configuration.Traits.DeliveryTimeoutMs <= 0 ? ConfigurationTraits.DefaultDeliveryTimeoutMs : configuration.Traits.DeliveryTimeoutMs;
         if (_shortTimeouts)
         {
@@ -347,7 +347,7 @@ public sealed class AuditRunner
 
         foreach (var (key, value) in scenario.ProducerOverrides)
         {
-            settings[PropertyNames.Canonical(key)] = value;
+            settings[KafkaProperties.Canonical(key)] = value;
         }
 
         settings["bootstrap.servers"] = bootstrapServers;
@@ -367,8 +367,5 @@ public sealed class AuditRunner
     }
 
     private static Dictionary<string, string> Mask(IReadOnlyDictionary<string, string> settings) =>
-        settings.ToDictionary(
-            static p => p.Key,
-            static p => SecretMarkers.Any(m => p.Key.Contains(m, StringComparison.OrdinalIgnoreCase)) ? "*****" : p.Value,
-            StringComparer.Ordinal);
+        SecretRedactor.Masked(settings).ToDictionary(static p => p.Key, static p => p.Value, StringComparer.Ordinal);
 }

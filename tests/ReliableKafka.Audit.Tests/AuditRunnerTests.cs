@@ -36,4 +36,60 @@ public sealed class AuditRunnerTests
         Assert.Equal([ScenarioIds.LostAcks, ScenarioIds.LeaderCrash], quick.Scenarios);
         Assert.Equal(["acks0", "acks1", "acks-all", "critical"], quick.Configurations.Select(static c => c.Id));
     }
+
+    [Fact]
+    public async Task The_report_describes_each_configuration_with_its_secrets_masked()
+    {
+        var configuration = AuditConfiguration.Create("secured", "with SASL", new Dictionary<string, string>
+        {
+            ["acks"] = "all",
+            ["enable.idempotence"] = "true",
+            ["sasl.username"] = "audit",
+            ["sasl.password"] = "hunter2",
+        });
+
+        // A cluster that can apply no fault: the run is skipped and nothing connects.
+        var report = await new AuditRunner(new AuditOptions
+        {
+            BootstrapServers = "127.0.0.1:1",
+            Faults = new NoFaults(),
+            Scenarios = [ScenarioIds.NetworkCut],
+            Configurations = [configuration],
+        }).RunAsync();
+
+        var described = Assert.Single(report.Configurations);
+        Assert.Equal(("secured", true), (described.Id, described.IsCritical));
+        Assert.Equal("audit", described.Settings["sasl.username"]);
+        Assert.DoesNotContain("hunter2", AuditJson.Serialize(report), StringComparison.Ordinal);
+        Assert.Equal(Verdict.Skipped, Assert.Single(report.Results).Verdict);
+    }
+
+    private sealed class NoFaults : IClusterFaults
+    {
+        public string Kind => "test cluster";
+
+        public FaultCapabilities Capabilities => FaultCapabilities.None;
+
+        public Simulator.Cluster.GroundTruth? Truth => null;
+
+        public Task StopBrokerAsync(int broker, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task CrashBrokerAsync(int broker, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task CleanShutdownBrokerAsync(int broker, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task StartBrokerAsync(int broker, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task SetFollowerStoppedAsync(string topic, int partition, int broker, bool stopped, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task DropProduceResponsesAsync(int broker, int count, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public int PendingDroppedResponses(int broker) => 0;
+
+        public Task SetNetworkCutAsync(string clientId, int broker, bool cut, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<PartitionLayout> DescribePartitionAsync(string topic, int partition, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<int>> BrokerIdsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
 }

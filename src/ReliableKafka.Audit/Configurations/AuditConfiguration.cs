@@ -17,8 +17,10 @@ public sealed class AuditConfiguration
         Settings = settings;
         Source = source;
         Findings = findings;
-        var canonical = Configurations.PropertyNames.Canonicalize(settings);
-        Traits = Configurations.ConfigurationTraits.Of(canonical);
+        CanonicalSettings = settings
+            .GroupBy(static p => KafkaProperties.Canonical(p.Key), StringComparer.Ordinal)
+            .ToDictionary(static g => g.Key, static g => g.Last().Value, StringComparer.Ordinal);
+        Traits = Configurations.ConfigurationTraits.Of(CanonicalSettings);
         var withBootstrap = settings.Select(static p => new KeyValuePair<string, string?>(p.Key, p.Value)).Append(new("bootstrap.servers", PlaceholderBootstrap));
         IsCritical = Traits.Acks == -1 && Traits.Idempotent && ProducerConfigValidator.Errors(withBootstrap, ReliabilityProfile.Critical).Count == 0;
     }
@@ -47,6 +49,9 @@ public sealed class AuditConfiguration
     /// <summary>Warnings and notes from the shared rules (errors are thrown when the configuration is loaded).</summary>
     public IReadOnlyList<ConfigFinding> Findings { get; }
 
+    /// <summary>The settings under the names Confluent.Kafka uses (aliases such as delivery.timeout.ms resolved).</summary>
+    internal IReadOnlyDictionary<string, string> CanonicalSettings { get; }
+
     internal Configurations.ConfigurationTraits Traits { get; }
 
     /// <summary>Creates a configuration after checking it with the shared rules (<see cref="ProducerConfigValidator"/>).</summary>
@@ -61,7 +66,7 @@ public sealed class AuditConfiguration
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(settings);
         var asWritten = settings.Select(static p => new KeyValuePair<string, string?>(p.Key, p.Value)).ToList();
-        if (!settings.Keys.Any(static k => Configurations.PropertyNames.Canonical(k) == "bootstrap.servers"))
+        if (!settings.Keys.Any(static k => KafkaProperties.Canonical(k) == KafkaProperties.BootstrapServers))
         {
             asWritten.Add(new("bootstrap.servers", PlaceholderBootstrap));
         }

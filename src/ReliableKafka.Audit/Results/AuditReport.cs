@@ -45,26 +45,3 @@ public sealed record AuditReport
     /// </summary>
     public bool CriticalViolation { get; init; }
 }
-
-/// <summary>A scenario as the report describes it.</summary>
-/// <param name="Id">Its id.</param>
-/// <param name="Description">What its fault schedule does.</param>
-public sealed record ScenarioInfo(string Id, string Description);
-
-/// <summary>A configuration as the report describes it.</summary>
-/// <param name="Id">Its id.</param>
-/// <param name="Description">What it is.</param>
-/// <param name="Source">"built-in" or the file it came from.</param>
-/// <param name="IsCritical">Whether it is marked Critical.</param>
-/// <param name="Settings">Its properties as written, secrets masked.</param>
-/// <param name="Findings">The shared rules' warnings and notes, one line each.</param>
-public sealed record ConfigurationInfo(string Id, string Description, string Source, bool IsCritical, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Findings);
-
-/// <summary>How many results had each verdict.</summary>
-/// <param name="Runs">All results.</param>
-/// <param name="Pass">Verdict pass.</param>
-/// <param name="Expected">Verdict expected.</param>
-/// <param name="Unexpected">Verdict unexpected.</param>
-/// <param name="Skipped">Verdict skipped.</param>
-/// <param name="Error">Verdict error.</param>
-public sealed record AuditSummary(int Runs, int Pass, int Expected, int Unexpected, int Skipped, int Error);
