@@ -1,0 +1,40 @@
+namespace ReliableKafka.Audit;
+
+/// <summary>The built-in configurations under audit.</summary>
+public static class AuditConfigurations
+{
+    /// <summary>acks=0: fire and forget.</summary>
+    public static AuditConfiguration Acks0 { get; } = AuditConfiguration.Create("acks0", "acks=0",
+        new Dictionary<string, string> { ["acks"] = "0" });
+
+    /// <summary>acks=1: the leader alone acknowledges.</summary>
+    public static AuditConfiguration Acks1 { get; } = AuditConfiguration.Create("acks1", "acks=1",
+        new Dictionary<string, string> { ["acks"] = "1" });
+
+    /// <summary>acks=all without idempotence, max.in.flight 5.</summary>
+    public static AuditConfiguration AcksAll { get; } = AuditConfiguration.Create("acks-all", "acks=all without idempotence, max.in.flight 5",
+        new Dictionary<string, string> { ["acks"] = "all", ["enable.idempotence"] = "false", ["max.in.flight.requests.per.connection"] = "5" });
+
+    /// <summary>The Critical profile: acks=all, idempotence, max.in.flight 5, retries until the delivery timeout.</summary>
+    public static AuditConfiguration Critical { get; } = AuditConfiguration.Create("critical", "the Critical profile (acks=all, idempotence)",
+        ReliabilityProfiles.GetDefaults(ReliabilityProfile.Critical));
+
+    /// <summary>
+    /// The lesson's simplified at-least-once configuration: acks=all, idempotence, delivery.timeout.ms 30000, with
+    /// linger.ms 0 (the Java client's default the lesson assumed): with librdkafka's linger.ms 5 it would break rule
+    /// RK007, delivery timeout below linger.ms + request.timeout.ms.
+    /// </summary>
+    public static AuditConfiguration AtLeastOnce { get; } = AuditConfiguration.Create("at-least-once", "acks=all, idempotence, delivery.timeout.ms 30000, linger.ms 0",
+        new Dictionary<string, string> { ["acks"] = "all", ["enable.idempotence"] = "true", ["delivery.timeout.ms"] = "30000", ["linger.ms"] = "0" });
+
+    /// <summary>Every built-in configuration, in report order.</summary>
+    public static IReadOnlyList<AuditConfiguration> All { get; } = [Acks0, Acks1, AcksAll, Critical, AtLeastOnce];
+
+    /// <summary>The configurations of the quick matrix.</summary>
+    public static IReadOnlyList<AuditConfiguration> Quick { get; } = [Acks0, Acks1, AcksAll, Critical];
+
+    /// <summary>The built-in configuration with this id, or null.</summary>
+    /// <param name="id">acks0, acks1, acks-all, critical or at-least-once.</param>
+    /// <returns>The configuration, or null.</returns>
+    public static AuditConfiguration? Find(string id) => All.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
+}
