@@ -4,9 +4,8 @@ using ReliableKafka.Simulator.Cluster;
 namespace ReliableKafka.Audit;
 
 /// <summary>
-/// The faults of an in-process <see cref="SimulatedCluster"/>, with its ground truth. Clean shutdown and network cuts
-/// are not in the simulator yet: they throw <see cref="NotSupportedException"/> and are left out of
-/// <see cref="Capabilities"/>, so their scenarios are reported as skipped.
+/// The faults of an in-process <see cref="SimulatedCluster"/>, with its ground truth. A stop is a clean shutdown
+/// (leadership moved first), as a service manager's stop is; a crash closes the broker at once.
 /// </summary>
 /// <param name="cluster">The cluster; not disposed by this object.</param>
 public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterFaults
@@ -14,11 +13,8 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     /// <summary>Per broker: responses asked to be dropped, and how many the ground truth had recorded dropped by then.</summary>
     private readonly ConcurrentDictionary<int, (int Requested, int DroppedBefore)> _drops = new();
 
-    /// <summary>What the simulator cannot do yet, in the words a skipped scenario reports.</summary>
-    internal const string CleanShutdownMissing = "the simulator has no clean shutdown yet (leadership moved first, then stop)";
-
-    /// <summary>What the simulator cannot do yet, in the words a skipped scenario reports.</summary>
-    internal const string NetworkCutMissing = "the simulator cannot cut the network between a client and a broker yet";
+    /// <summary>The network cuts in force, by client and broker.</summary>
+    private readonly ConcurrentDictionary<(string ClientId, int Broker), Simulator.Faults.FaultHandle> _cuts = new();
 
     /// <summary>The cluster.</summary>
     public SimulatedCluster Cluster { get; } = cluster ?? throw new ArgumentNullException(nameof(cluster));
@@ -27,10 +23,10 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     public string Kind => "simulator";
 
     /// <summary>What the simulator can do.</summary>
-    // NOT YET: add FaultCapabilities.CleanShutdown and FaultCapabilities.NetworkCut once the simulator has them.
     internal const FaultCapabilities SupportedCapabilities =
         FaultCapabilities.StopStart | FaultCapabilities.Crash | FaultCapabilities.FollowerLag
-        | FaultCapabilities.DropProduceResponses | FaultCapabilities.Describe | FaultCapabilities.UncleanElection;
+        | FaultCapabilities.DropProduceResponses | FaultCapabilities.Describe | FaultCapabilities.UncleanElection
+        | FaultCapabilities.CleanShutdown | FaultCapabilities.NetworkCut;
 
     /// <inheritdoc />
     public FaultCapabilities Capabilities => SupportedCapabilities;
@@ -39,7 +35,7 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     public GroundTruth? Truth => Cluster.Truth;
 
     /// <inheritdoc />
-    public Task StopBrokerAsync(int broker, CancellationToken cancellationToken) => CrashBrokerAsync(broker, cancellationToken);
+    public Task StopBrokerAsync(int broker, CancellationToken cancellationToken) => CleanShutdownBrokerAsync(broker, cancellationToken);
 
     /// <inheritdoc />
     public Task CrashBrokerAsync(int broker, CancellationToken cancellationToken)
@@ -49,9 +45,11 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     }
 
     /// <inheritdoc />
-    // NOT YET: the simulator's clean shutdown is being added; then this becomes one call to it.
-    public Task CleanShutdownBrokerAsync(int broker, CancellationToken cancellationToken) =>
-        throw new NotSupportedException(CleanShutdownMissing);
+    public Task CleanShutdownBrokerAsync(int broker, CancellationToken cancellationToken)
+    {
+        Cluster.ShutdownBroker(broker);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public Task StartBrokerAsync(int broker, CancellationToken cancellationToken)
@@ -82,9 +80,19 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
         _drops.TryGetValue(broker, out var drop) ? Math.Max(0, drop.Requested - (DroppedSoFar(broker) - drop.DroppedBefore)) : 0;
 
     /// <inheritdoc />
-    // NOT YET: the simulator's client/broker network cut is being added; then this becomes one call to it.
-    public Task SetNetworkCutAsync(string clientId, int broker, bool cut, CancellationToken cancellationToken) =>
-        throw new NotSupportedException(NetworkCutMissing);
+    public Task SetNetworkCutAsync(string clientId, int broker, bool cut, CancellationToken cancellationToken)
+    {
+        if (cut)
+        {
+            _cuts[(clientId, broker)] = Cluster.FaultsOf(broker).CutNetwork(clientId, Simulator.Faults.NetworkCutMode.Blackhole);
+        }
+        else if (_cuts.TryRemove((clientId, broker), out var handle))
+        {
+            handle.Remove();
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public Task<PartitionLayout> DescribePartitionAsync(string topic, int partition, CancellationToken cancellationToken)

@@ -110,13 +110,18 @@ public sealed class SimulatorScenarioTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Clean_shutdown_and_network_cut_are_skipped_until_the_simulator_has_them()
+    public async Task Critical_loses_duplicates_and_reorders_nothing_through_a_clean_shutdown_and_a_network_cut()
     {
         var report = await RunAsync(new AuditOptions { Scenarios = [ScenarioIds.CleanShutdown, ScenarioIds.NetworkCut], Configurations = [AuditConfigurations.Critical] });
 
-        Assert.All(report.Results, static r => Assert.Equal(Verdict.Skipped, r.Verdict));
-        Assert.Equal("needs a clean broker shutdown (leadership moved first), which the simulator cannot apply", report.Results[0].SkipReason);
-        Assert.Equal("needs a network cut between the producer and a broker, which the simulator cannot apply", report.Results[1].SkipReason);
-        Assert.Equal(2, report.Summary.Skipped);
+        Assert.Equal(2, report.Results.Count);
+        Assert.All(report.Results, static r =>
+        {
+            Assert.Equal(Verdict.Pass, r.Verdict);
+            Assert.Equal((0, 0, 0), (r.Counts!.Lost, r.Counts.Duplicated, r.Counts.Reordered));
+            Assert.True(r.Counts.Acknowledged > 0);
+        });
+        Assert.False(report.CriticalViolation);
+        Assert.Contains(report.Results[0].Timeline, static t => t.Action.Contains("shut", StringComparison.OrdinalIgnoreCase));
     }
 }
