@@ -132,36 +132,8 @@ internal static class ConfigRenderer
     private static FrozenDictionary<string, PropertyInfo> FindTypedProperties()
     {
         var map = new Dictionary<string, PropertyInfo>(StringComparer.Ordinal);
-        foreach (var property in typeof(ProducerConfig).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var (property, keys) in KafkaProperties.ProbeProperties(typeof(ProducerConfig)))
         {
-            if (!property.CanWrite || property.GetIndexParameters().Length > 0)
-            {
-                continue;
-            }
-
-            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            object? sample = type == typeof(string) ? "x"
-                : type == typeof(bool) ? true
-                : type == typeof(int) ? 1
-                : type == typeof(double) ? 1.0
-                : type.IsEnum ? Enum.GetValues(type).GetValue(0)
-                : null;
-            if (sample is null)
-            {
-                continue;
-            }
-
-            var probe = new ProducerConfig();
-            try
-            {
-                property.SetValue(probe, sample);
-            }
-            catch (TargetInvocationException)
-            {
-                continue;
-            }
-
-            var keys = probe.Select(static p => p.Key).ToList();
             if (keys.Count == 1)
             {
                 map.TryAdd(keys[0], property);

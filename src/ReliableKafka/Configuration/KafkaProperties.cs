@@ -87,43 +87,57 @@ internal static class KafkaProperties
     /// <summary>True when <paramref name="key"/> is a librdkafka or Confluent.Kafka property.</summary>
     public static bool IsKnown(string key) => Known.Contains(key.Trim().ToLowerInvariant());
 
+    /// <summary>
+    /// The typed properties of a Confluent.Kafka config class with the librdkafka keys each one writes, found by
+    /// setting each on a fresh instance. Properties whose setter rejects a sample value are left out.
+    /// </summary>
+    internal static IReadOnlyList<(PropertyInfo Property, IReadOnlyList<string> Keys)> ProbeProperties(Type configType)
+    {
+        var probed = new List<(PropertyInfo, IReadOnlyList<string>)>();
+        foreach (var property in configType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (!property.CanWrite || property.GetIndexParameters().Length > 0)
+            {
+                continue;
+            }
+
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            object? sample = type == typeof(string) ? "x"
+                : type == typeof(bool) ? true
+                : type == typeof(int) ? 1
+                : type == typeof(double) ? 1.0
+                : type.IsEnum ? Enum.GetValues(type).GetValue(0)
+                : null;
+            if (sample is null)
+            {
+                continue;
+            }
+
+            var probe = (ClientConfig)Activator.CreateInstance(configType)!;
+            try
+            {
+                property.SetValue(probe, sample);
+            }
+            catch (TargetInvocationException)
+            {
+                // A setter that validates its input: not a plain key.
+                continue;
+            }
+
+            probed.Add((property, [.. probe.Select(static p => p.Key)]));
+        }
+
+        return probed;
+    }
+
     private static FrozenSet<string> BuildKnown()
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var config in new ClientConfig[] { new ProducerConfig(), new ConsumerConfig(), new AdminClientConfig() })
+        foreach (var configType in new[] { typeof(ProducerConfig), typeof(ConsumerConfig), typeof(AdminClientConfig) })
         {
-            foreach (var property in config.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            foreach (var (_, written) in ProbeProperties(configType))
             {
-                if (!property.CanWrite || property.GetIndexParameters().Length > 0)
-                {
-                    continue;
-                }
-
-                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-                object? sample = type == typeof(string) ? "x"
-                    : type == typeof(bool) ? true
-                    : type == typeof(int) ? 1
-                    : type == typeof(double) ? 1.0
-                    : type.IsEnum ? Enum.GetValues(type).GetValue(0)
-                    : null;
-                if (sample is null)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    property.SetValue(config, sample);
-                }
-                catch (TargetInvocationException)
-                {
-                    // A property whose setter validates its input; its key is still recorded below if it was set.
-                }
-            }
-
-            foreach (var pair in config)
-            {
-                keys.Add(pair.Key);
+                keys.UnionWith(written);
             }
         }
 
