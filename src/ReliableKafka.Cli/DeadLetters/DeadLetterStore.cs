@@ -12,8 +12,15 @@ internal sealed record DeadLetterSnapshot(
     ILookup<string, ReplayMark> Marks,
     Metadata Metadata)
 {
-    /// <summary>The replays of a letter; none for a spilled one (the spill forgets a letter once it is replayed).</summary>
-    public IEnumerable<ReplayMark> ReplaysOf(DeadLetter letter) => letter.Source == DeadLetterSource.Topic ? Marks[letter.Location] : [];
+    /// <summary>
+    /// The replays of a letter: the marks with its location, unless a mark names another event id (the topic was
+    /// deleted and created again, so the location now holds another letter). None for a spilled letter: the spill
+    /// forgets a letter once it is replayed.
+    /// </summary>
+    public IEnumerable<ReplayMark> ReplaysOf(DeadLetter letter) =>
+        letter.Source == DeadLetterSource.Topic ? Marks[letter.Location].Where(m => IsOf(m, letter)) : [];
+
+    public static bool IsOf(ReplayMark mark, DeadLetter letter) => mark.EventId is null || letter.EventId is null || mark.EventId == letter.EventId;
 }
 
 /// <summary>Reads dead letters from the dead-letter topic and the spill file, and their marks from the mark topic.</summary>
@@ -69,7 +76,7 @@ internal sealed class DeadLetterStore(DlqConnection connection, string topic, st
             ?? throw new DlqException($"{topic} has no record at {partition}:{offset} (deleted by retention, or not written yet; rk dlq list shows what there is).", DlqExitCodes.NotDone);
         var letter = DeadLetter.FromRecord(record.TopicPartitionOffset, record.Message.Key, record.Message.Value, record.Message.Headers)
             ?? throw new DlqException($"the record at {topic} {partition}:{offset} is not a dead letter: it has no {DeadLetterHeaders.OriginalTopic} header.", DlqExitCodes.NotDone);
-        return (letter, [.. ReadMarks(metadata)[letter.Location]]);
+        return (letter, [.. ReadMarks(metadata)[letter.Location].Where(m => DeadLetterSnapshot.IsOf(m, letter))]);
     }
 
     /// <summary>The spilled letter with row id <paramref name="id"/>.</summary>

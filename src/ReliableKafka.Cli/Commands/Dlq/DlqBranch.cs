@@ -6,7 +6,7 @@ namespace ReliableKafka.Cli.Commands.Dlq;
 internal static class DlqBranch
 {
     public static void AddDlqBranch(this IConfigurator config) =>
-        config.AddBranch<DlqSettings>("dlq", dlq =>
+        config.AddBranch("dlq", dlq =>
         {
             dlq.SetDescription("List, show and replay dead letters (the dead-letter topic, and a local spill file with --spill). "
                 + "Exit codes: 0 done, 1 not done (a letter not there, a replay refused because already replayed, a replay that failed), 2 bad input or the cluster not reachable within --timeout-ms.");

@@ -8,7 +8,7 @@ namespace ReliableKafka.Cli.Commands.Dlq;
 internal class DlqSettings : CommandSettings
 {
     [CommandOption("--bootstrap-servers <LIST>")]
-    [Description("The cluster, as host:port[,host:port...]. Required, unless --config has bootstrap.servers.")]
+    [Description("The cluster, as host:port[[,host:port...]]. Required, unless --config has bootstrap.servers.")]
     public string? BootstrapServers { get; init; }
 
     [CommandOption("--topic <TOPIC>")]
