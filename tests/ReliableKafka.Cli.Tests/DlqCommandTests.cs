@@ -189,7 +189,7 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
     }
 
     [Fact]
-    public async Task A_spilled_dead_letter_is_listed_with_spill_and_leaves_the_spill_when_replayed()
+    public async Task A_spilled_dead_letter_is_listed_with_spill_stays_when_its_replay_fails_and_leaves_the_spill_when_replayed()
     {
         const string dlq = "dlq-spill";
         var spill = fixture.Files.PathOf("spill.db");
@@ -203,6 +203,14 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
         Assert.True(list.ExitCode == 0, list.Output);
         Assert.Matches(@"spill:1\s+│ spill-orders", list.Stdout);
         Assert.Contains("no (spilled)", list.Stdout, StringComparison.Ordinal);
+
+        await Cluster.FaultAsync(new { kind = "error", broker = (await Cluster.PartitionAsync("spill-orders")).Leader, api = "Produce", error = "INVALID_RECORD", count = 1, topic = "spill-orders" });
+        var failed = await Rk("dlq", "replay", "--bootstrap-servers", Bootstrap, "--topic", dlq, "--spill", spill, "--original-topic", "spill-orders");
+
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("rk dlq replay: spill:1: not replayed: Failed to publish to spill-orders: InvalidRecord", failed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Replayed 0 of 1 selected dead letter(s)", failed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 failed.", failed.Stdout, StringComparison.Ordinal);
 
         var replay = await Rk("dlq", "replay", "--bootstrap-servers", Bootstrap, "--topic", dlq, "--spill", spill, "--original-topic", "spill-orders");
 

@@ -117,15 +117,23 @@ internal sealed class DlqReplayCommand : DlqCommand<DlqReplayCommand.Settings>
     private static async Task ReplayAsync(DeadLetterStore store, DeadLetterSnapshot snapshot, List<Result> letters, bool forced, CancellationToken cancellationToken)
     {
         var connection = store.Connection;
+        ReliableProducer<string, string>? marks = null;
         if (letters.Any(static r => r.Letter.Source == DeadLetterSource.Topic))
         {
             // Before anything is replayed: a replay that could not be marked could be replayed twice.
             await connection.EnsureTopicAsync(store.MarkTopic, snapshot.Metadata).ConfigureAwait(false);
+            marks = new ReliableProducer<string, string>(new ReliableProducerOptions
+            {
+                Name = "rk-dlq-replay-marks",
+                Profile = ReliabilityProfile.Critical,
+                BootstrapServers = connection.BootstrapServers,
+                Settings = new Dictionary<string, string?>(connection.Settings, StringComparer.OrdinalIgnoreCase),
+                DeadLetters = new DeadLetterOptions { Enabled = false },
+            });
         }
 
         var options = new DeadLetterOptions { Topic = store.Topic, SpillPath = store.SpillPath ?? ReliableProducerDefaults.SpillPath };
         await using var replayer = new DeadLetterReplayer(connection.BootstrapServers, options, new Dictionary<string, string?>(connection.Settings));
-        ReliableProducer<string, string>? marks = null;
         try
         {
             foreach (var result in letters)
@@ -141,19 +149,11 @@ internal sealed class DlqReplayCommand : DlqCommand<DlqReplayCommand.Settings>
 
                 result.Destination = (outcome.Topic, outcome.Partition, outcome.Offset);
                 result.Outcome = "replayed";
-                if (letter.Source != DeadLetterSource.Topic)
+                if (letter.Source != DeadLetterSource.Topic || marks is null)
                 {
                     continue;
                 }
 
-                marks ??= new ReliableProducer<string, string>(new ReliableProducerOptions
-                {
-                    Name = "rk-dlq-replay-marks",
-                    Profile = ReliabilityProfile.Critical,
-                    BootstrapServers = connection.BootstrapServers,
-                    Settings = new Dictionary<string, string?>(connection.Settings, StringComparer.OrdinalIgnoreCase),
-                    DeadLetters = new DeadLetterOptions { Enabled = false },
-                });
                 var mark = new ReplayMark(letter.Location, letter.EventId, outcome.Topic, outcome.Partition, outcome.Offset, DateTimeOffset.UtcNow, forced && result.Previous.Count > 0);
                 var marked = await marks.PublishAsync(store.MarkTopic, letter.Location, mark.ToJson(), cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (!marked.IsDelivered)
@@ -253,7 +253,8 @@ internal sealed class DlqReplayCommand : DlqCommand<DlqReplayCommand.Settings>
         var count = (string outcome) => results.Count(r => r.Outcome == outcome);
         var summary = settings.DryRun
             ? $"Dry run: would replay {count("would-replay")} of {results.Count} selected dead letter(s) from {store.Topic} to their original topics with the Critical profile; {count("refused")} refused and {count("skipped")} skipped as already replayed. Nothing was changed."
-            : $"Replayed {count("replayed") + count("replayed-unmarked")} of {results.Count} selected dead letter(s) from {store.Topic} to their original topics with the Critical profile (marks in {store.MarkTopic}); {count("refused")} refused and {count("skipped")} skipped as already replayed; {count("failed")} failed.";
+            : $"Replayed {count("replayed") + count("replayed-unmarked")} of {results.Count} selected dead letter(s) from {store.Topic} to their original topics with the Critical profile (marks in {store.MarkTopic}); {count("refused")} refused and {count("skipped")} skipped as already replayed; {count("failed")} failed"
+                + (count("replayed-unmarked") > 0 ? $"; {count("replayed-unmarked")} replayed but not marked." : ".");
         Console.Out.WriteLine(redactor.Redact(summary));
     }
 
