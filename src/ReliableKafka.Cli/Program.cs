@@ -1,4 +1,5 @@
 using ReliableKafka.Cli.Commands;
+using ReliableKafka.Cli.Commands.Dlq;
 using ReliableKafka.Cli.Commands.Faults;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -28,6 +29,7 @@ app.Configure(config =>
     config.AddCommand<DoctorCommand>("doctor")
         .WithDescription("Read a cluster (brokers, topic settings, ISR per partition) and explain what a producer with a profile will see, and what to do.")
         .WithExample("doctor", "--bootstrap-servers", "127.0.0.1:19092", "--topic", "task-events");
+    config.AddDlqBranch();
     config.SetExceptionHandler(static (exception, _) => CommandErrors.Report(exception));
 });
 return await app.RunAsync(args);

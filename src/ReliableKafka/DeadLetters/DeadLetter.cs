@@ -44,6 +44,12 @@ public sealed record DeadLetter
     /// <summary>The original headers, without the dead-letter headers.</summary>
     public required Headers Headers { get; init; }
 
+    /// <summary>
+    /// Every header as stored in the dead-letter topic or the spill, the dead-letter headers included, in their
+    /// order (for tools that show a dead letter as it is, such as <c>rk dlq show</c>).
+    /// </summary>
+    public Headers StoredHeaders { get; init; } = [];
+
     /// <summary>The error code's name, for example "MsgSizeTooLarge".</summary>
     public required string ErrorCode { get; init; }
 
@@ -78,9 +84,11 @@ public sealed record DeadLetter
         string? eventId = null;
         var failedAt = DateTimeOffset.MinValue;
         var original = new Headers();
+        var stored = new Headers();
         foreach (var header in headers ?? [])
         {
             var bytes = header.GetValueBytes();
+            stored.Add(header.Key, bytes);
             switch (header.Key)
             {
                 case DeadLetterHeaders.OriginalTopic:
@@ -130,6 +138,7 @@ public sealed record DeadLetter
             Key = key,
             Value = value,
             Headers = original,
+            StoredHeaders = stored,
             ErrorCode = errorCode,
             Reason = reason,
             FailedAt = failedAt,

@@ -78,6 +78,10 @@ public sealed class DeadLetterTests : IDisposable
         Assert.Equal("evt-r1", letter.EventId);
         Assert.Equal(1, letter.Attempts);
         Assert.Equal(["event-id"], letter.Headers.Select(static x => x.Key));
+        Assert.Equal(
+            ["event-id", "kafka_dlt-original-topic", "kafka_dlt-original-partition", "kafka_dlt-exception-fqcn", "kafka_dlt-exception-message", "rk-error-code", "rk-failed-at", "rk-attempts", "rk-event-id"],
+            letter.StoredHeaders.Select(static x => x.Key));
+        Assert.Equal("Confluent.Kafka.KafkaException", Encoding.UTF8.GetString(letter.StoredHeaders.GetLastBytes("kafka_dlt-exception-fqcn")));
 
         var replayed = Assert.Single(await replayer.ReplayAsync([letter]));
         Assert.True(replayed.IsDelivered, replayed.ToString());
@@ -121,6 +125,8 @@ public sealed class DeadLetterTests : IDisposable
         await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill });
         var letter = Assert.Single(replayer.ReadSpilled());
         Assert.Equal(("invoices", "InvalidRecord", "evt-9"), (letter.OriginalTopic, letter.ErrorCode, letter.EventId));
+        Assert.Equal("InvalidRecord", Encoding.UTF8.GetString(letter.StoredHeaders.GetLastBytes("rk-error-code")));
+        Assert.Equal("evt-9", Encoding.UTF8.GetString(letter.StoredHeaders.GetLastBytes("event-id")));
 
         var replayed = Assert.Single(await replayer.ReplayAsync([letter]));
 
