@@ -43,15 +43,20 @@ public static class DeadLetterHeaders
     /// <summary>The type name written to <see cref="ExceptionFqcn"/>.</summary>
     internal const string ExceptionTypeName = "Confluent.Kafka.KafkaException";
 
+    private const string SpringPrefix = "kafka_dlt-";
+
     private static readonly HashSet<string> Ours =
     [
         OriginalTopic, OriginalPartition, ExceptionFqcn, ExceptionMessage, ErrorCode, FailedAt, Attempts, EventId,
     ];
 
-    /// <summary>True when <paramref name="name"/> is a header that the dead-lettering added.</summary>
+    /// <summary>
+    /// True when <paramref name="name"/> is a header that dead-lettering added: ours, or any of Spring Kafka's
+    /// <c>kafka_dlt-</c> headers (a letter written by a Java service carries more of them, such as the stack trace).
+    /// </summary>
     /// <param name="name">A header name.</param>
     /// <returns>Whether replay strips it.</returns>
-    public static bool IsDeadLetterHeader(string name) => Ours.Contains(name);
+    public static bool IsDeadLetterHeader(string name) => Ours.Contains(name) || name.StartsWith(SpringPrefix, StringComparison.Ordinal);
 
     /// <summary>Copies <paramref name="original"/> and appends the dead-letter headers.</summary>
     internal static Headers Build(

@@ -165,6 +165,25 @@ public sealed class DeadLetterTests : IDisposable
     }
 
     [Fact]
+    public void A_letter_written_by_spring_kafka_replays_without_any_of_springs_dead_letter_headers()
+    {
+        var headers = new Headers
+        {
+            { "event-id", Encoding.UTF8.GetBytes("evt-1") },
+            { DeadLetterHeaders.OriginalTopic, Encoding.UTF8.GetBytes("payments") },
+            { "kafka_dlt-original-offset", new byte[8] },
+            { "kafka_dlt-exception-stacktrace", Encoding.UTF8.GetBytes("at com.example.Payments...") },
+            { "trace-id", Encoding.UTF8.GetBytes("abc") },
+        };
+
+        var letter = DeadLetter.FromRecord(new TopicPartitionOffset("dead-letter-queue", 0, 7), null, Encoding.UTF8.GetBytes("v"), headers)!;
+
+        Assert.Equal("payments", letter.OriginalTopic);
+        Assert.Equal(["event-id", "trace-id"], letter.Headers.Select(static h => h.Key));
+        Assert.Equal(5, letter.StoredHeaders.Count);
+    }
+
+    [Fact]
     public async Task Per_topic_dead_letter_topics_use_the_dlt_suffix()
     {
         _cluster.CreateTopic("shipments", 1, 3);
