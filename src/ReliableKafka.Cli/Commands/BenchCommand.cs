@@ -1,0 +1,307 @@
+using System.ComponentModel;
+using System.Globalization;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using ReliableKafka.Cli.Bench;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ReliableKafka.Cli.Commands;
+
+/// <summary>
+/// <c>rk bench</c>: throughput and p50/p99 latency of each reliability profile, side by side, against the embedded
+/// simulator (with replication and response delays, so the acks levels differ as on a network) or a real cluster.
+/// </summary>
+internal sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
+{
+    public const int ExitRan = 0;
+    public const int ExitShapeBroken = 1;
+    public const int ExitBadInput = 2;
+
+    public const string DefaultTopic = "rk-bench";
+    public const int DefaultMessages = 20_000;
+    public const int DefaultReplicationDelayMs = 5;
+    public const int DefaultNetworkDelayMs = 1;
+    public const int DefaultMaxInFlight = 10_000;
+    public const int WarmupMessages = 200;
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--bootstrap-servers <LIST>")]
+        [Description("A real cluster to measure as it is (host:port[,host:port...]). Default: an embedded simulator with 3 brokers and the delays below.")]
+        public string? BootstrapServers { get; init; }
+
+        [CommandOption("--topic <TOPIC>")]
+        [Description("The topic to write to; created (3 partitions, replication factor up to 3, min.insync.replicas up to 2) when missing. Default rk-bench.")]
+        [DefaultValue(DefaultTopic)]
+        public string Topic { get; init; } = DefaultTopic;
+
+        [CommandOption("--profiles <LIST>")]
+        [Description("The profiles to measure, comma-separated, in this order. Default Critical,Analytics,Metrics.")]
+        [DefaultValue("Critical,Analytics,Metrics")]
+        public string Profiles { get; init; } = "Critical,Analytics,Metrics";
+
+        [CommandOption("--messages <COUNT>")]
+        [Description("Messages per profile and round (1-10000000). Default 20000, unless --duration-s is given.")]
+        public int? Messages { get; init; }
+
+        [CommandOption("--duration-s <SECONDS>")]
+        [Description("Publish for this long per profile and round instead of a count (1-3600).")]
+        public int? DurationSeconds { get; init; }
+
+        [CommandOption("--message-bytes <BYTES>")]
+        [Description("Bytes of each message value (1-1000000), random so compression cannot shrink them. Default 200.")]
+        [DefaultValue(200)]
+        public int MessageBytes { get; init; } = 200;
+
+        [CommandOption("--rate <MESSAGES_PER_SECOND>")]
+        [Description("Offer messages at this fixed rate (1-10000000) to measure latency at a steady load. Default: as fast as the client takes them.")]
+        public int? Rate { get; init; }
+
+        [CommandOption("--rounds <COUNT>")]
+        [Description("Run every profile this many times (1-20, alternating the order); the table shows medians. Default 1.")]
+        [DefaultValue(1)]
+        public int Rounds { get; init; } = 1;
+
+        [CommandOption("--max-in-flight <COUNT>")]
+        [Description("Messages published but without an outcome yet, at most (1-1000000); unpaced, a message waits behind these. Keep it above what fills a Metrics batch (131072 bytes per partition), or Metrics waits for linger.ms. Default 10000.")]
+        [DefaultValue(DefaultMaxInFlight)]
+        public int MaxInFlight { get; init; } = DefaultMaxInFlight;
+
+        [CommandOption("--replication-delay-ms <MS>")]
+        [Description("Embedded simulator only: followers copy only batches at least this old (0-10000). Default 5.")]
+        public int? ReplicationDelayMs { get; init; }
+
+        [CommandOption("--network-delay-ms <MS>")]
+        [Description("Embedded simulator only: every broker response waits this long (0-10000). Default 1.")]
+        public int? NetworkDelayMs { get; init; }
+
+        [CommandOption("--timeout-ms <MS>")]
+        [Description("How long to wait for a real cluster to answer (100-600000). Default 10000.")]
+        [DefaultValue(10000)]
+        public int TimeoutMs { get; init; } = 10000;
+
+        [CommandOption("--json")]
+        [Description("Print one JSON document (see docs/cli.md) instead of the table.")]
+        public bool Json { get; init; }
+
+        [CommandOption("--html <FILE>")]
+        [Description("Also write a self-contained HTML page with the table and charts of latency and throughput.")]
+        public string? Html { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (BootstrapServers is not null && string.IsNullOrWhiteSpace(BootstrapServers))
+            {
+                return ValidationResult.Error("--bootstrap-servers is empty; give host:port[,host:port...], or leave it out to measure the embedded simulator.");
+            }
+
+            if (string.IsNullOrWhiteSpace(Topic))
+            {
+                return ValidationResult.Error("--topic is empty.");
+            }
+
+            if (ParseProfiles(Profiles, out var error) is null)
+            {
+                return ValidationResult.Error(error!);
+            }
+
+            if (Messages is not null && DurationSeconds is not null)
+            {
+                return ValidationResult.Error("Give --messages or --duration-s, not both.");
+            }
+
+            if (BootstrapServers is not null && (ReplicationDelayMs is not null || NetworkDelayMs is not null))
+            {
+                var flag = ReplicationDelayMs is not null ? "--replication-delay-ms" : "--network-delay-ms";
+                return ValidationResult.Error($"{flag} applies to the embedded simulator only; a cluster given with --bootstrap-servers is measured as it is.");
+            }
+
+            if (Html is not null)
+            {
+                var directory = string.IsNullOrWhiteSpace(Html) ? null : Path.GetDirectoryName(Path.GetFullPath(Html));
+                if (directory is null || !Directory.Exists(directory))
+                {
+                    return ValidationResult.Error($"--html '{Html}': the directory does not exist.");
+                }
+            }
+
+            return Range("--messages", Messages, 1, 10_000_000)
+                ?? Range("--duration-s", DurationSeconds, 1, 3600)
+                ?? Range("--message-bytes", MessageBytes, 1, 1_000_000)
+                ?? Range("--rate", Rate, 1, 10_000_000)
+                ?? Range("--rounds", Rounds, 1, 20)
+                ?? Range("--max-in-flight", MaxInFlight, 1, 1_000_000)
+                ?? Range("--replication-delay-ms", ReplicationDelayMs, 0, 10_000)
+                ?? Range("--network-delay-ms", NetworkDelayMs, 0, 10_000)
+                ?? Range("--timeout-ms", TimeoutMs, 100, 600_000)
+                ?? ValidationResult.Success();
+        }
+
+        private static ValidationResult? Range(string flag, int? value, int min, int max) =>
+            value is { } v && (v < min || v > max)
+                ? ValidationResult.Error($"{flag} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, not {v.ToString(CultureInfo.InvariantCulture)}.")
+                : null;
+    }
+
+    /// <summary>The profiles of a comma-separated list, or null and why not.</summary>
+    internal static IReadOnlyList<ReliabilityProfile>? ParseProfiles(string list, out string? error)
+    {
+        var profiles = new List<ReliabilityProfile>();
+        foreach (var name in list.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (name.Length == 0 || char.IsAsciiDigit(name[0]) || !Enum.TryParse<ReliabilityProfile>(name, ignoreCase: true, out var profile) || !Enum.IsDefined(profile))
+            {
+                error = $"--profiles: '{name}' is not a profile; use Critical, Analytics and/or Metrics, comma-separated.";
+                return null;
+            }
+
+            if (profiles.Contains(profile))
+            {
+                error = $"--profiles: {profile} is listed twice.";
+                return null;
+            }
+
+            profiles.Add(profile);
+        }
+
+        error = null;
+        return profiles;
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var profiles = ParseProfiles(settings.Profiles, out _)!;
+        var workload = new BenchWorkload(
+            settings.DurationSeconds is null ? settings.Messages ?? DefaultMessages : null,
+            settings.DurationSeconds,
+            settings.MessageBytes,
+            settings.Rate,
+            settings.Rounds,
+            settings.MaxInFlight,
+            WarmupMessages);
+
+        BenchCluster cluster;
+        if (settings.BootstrapServers is null)
+        {
+            cluster = BenchCluster.StartEmbedded(settings.Topic, new SimulatedDelays(
+                settings.ReplicationDelayMs ?? DefaultReplicationDelayMs,
+                settings.NetworkDelayMs ?? DefaultNetworkDelayMs));
+        }
+        else
+        {
+            try
+            {
+                cluster = await BenchCluster.ConnectAsync(settings.BootstrapServers, settings.Topic, TimeSpan.FromMilliseconds(settings.TimeoutMs), cancellationToken).ConfigureAwait(false);
+            }
+            catch (CreateTopicsException e)
+            {
+                var reason = e.Results.FirstOrDefault(static r => r.Error.IsError)?.Error.Reason ?? e.Message;
+                await Console.Error.WriteLineAsync($"rk bench: topic '{settings.Topic}' does not exist at {settings.BootstrapServers} and could not be created: {reason}. Create it, or give an existing one with --topic.").ConfigureAwait(false);
+                return ExitBadInput;
+            }
+            catch (KafkaException e)
+            {
+                await Console.Error.WriteLineAsync($"rk bench: cannot reach the cluster at {settings.BootstrapServers} (--bootstrap-servers) within {settings.TimeoutMs} ms: {e.Error.Reason}. Check the address and that the brokers run (rk cluster starts a local one).").ConfigureAwait(false);
+                return ExitBadInput;
+            }
+        }
+
+        BenchReport report;
+        await using (cluster.ConfigureAwait(false))
+        {
+            var target = cluster.Target;
+            if (!settings.Json)
+            {
+                AnsiConsole.WriteLine(BenchNotes.Cluster(target));
+                if (BenchNotes.Simulated(target) is { } simulated)
+                {
+                    AnsiConsole.WriteLine(simulated);
+                }
+
+                AnsiConsole.WriteLine(BenchNotes.Workload(workload, profiles.Count));
+            }
+
+            var rounds = profiles.ToDictionary(static p => p, static _ => new List<ProfileRound>());
+            for (var round = 0; round < workload.Rounds; round++)
+            {
+                var order = round % 2 == 0 ? profiles : profiles.Reverse().ToList();
+                foreach (var profile in order)
+                {
+                    if (!settings.Json)
+                    {
+                        await Console.Error.WriteLineAsync($"rk bench: {profile}, round {round + 1} of {workload.Rounds}...").ConfigureAwait(false);
+                    }
+
+                    rounds[profile].Add(await ProfileRunner.RunAsync(target.BootstrapServers, target.Topic, profile, workload, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            var results = profiles.Select(p => new ProfileResult(p, rounds[p])).ToList();
+            report = new BenchReport(target, workload, results, ShapeVerdict.Judge(results, enforced: target.Embedded && workload.Rate is null));
+        }
+
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(BenchJson.Write(report));
+            if (report.Shape.Fails)
+            {
+                await Console.Error.WriteLineAsync("rk bench: " + BenchNotes.Shape(report.Shape, report.Target)).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            Render(report);
+        }
+
+        if (settings.Html is { } html)
+        {
+            try
+            {
+                await File.WriteAllTextAsync(html, BenchHtml.Write(report), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"rk bench: cannot write --html '{html}': {e.Message}").ConfigureAwait(false);
+                return ExitBadInput;
+            }
+
+            if (!settings.Json)
+            {
+                AnsiConsole.WriteLine($"Wrote {html}.");
+            }
+        }
+
+        return report.ExitCode;
+    }
+
+    private static void Render(BenchReport report)
+    {
+        var table = new Table();
+        for (var c = 0; c < BenchTable.Headers.Count; c++)
+        {
+            var column = new TableColumn(BenchTable.Headers[c]);
+            table.AddColumn(c < BenchTable.TextColumns ? column : column.RightAligned());
+        }
+
+        foreach (var row in BenchTable.Rows(report))
+        {
+            table.AddRow(row.Select(static cell => new Text(cell)).ToArray());
+        }
+
+        AnsiConsole.Write(table);
+        foreach (var note in BenchNotes.Latency(report.Workload))
+        {
+            AnsiConsole.WriteLine(note);
+        }
+
+        foreach (var failed in report.Results.Where(static r => r.FirstFailure is not null))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{failed.Profile}: {failed.Failures} message(s) failed; the first: {failed.FirstFailure}[/]");
+        }
+
+        var shape = BenchNotes.Shape(report.Shape, report.Target);
+        var color = report.Shape.Fails ? "bold red" : report.Shape.Holds ? "green" : "yellow";
+        AnsiConsole.MarkupLineInterpolated($"[{color}]{shape}[/]");
+    }
+}
