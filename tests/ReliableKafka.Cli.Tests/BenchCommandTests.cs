@@ -142,10 +142,12 @@ public sealed class BenchCommandTests : IDisposable
     [Fact]
     public async Task Bad_usage_exits_2_naming_the_flag()
     {
-        var unknown = await RkProcess.RunAsync("bench", "--bogus");
-        var profile = await RkProcess.RunAsync("bench", "--profiles", "Critical,Gold");
-        var both = await RkProcess.RunAsync("bench", "--messages", "10", "--duration-s", "1");
-        var delayOnReal = await RkProcess.RunAsync("bench", "--bootstrap-servers", "127.0.0.1:1", "--replication-delay-ms", "5");
+        var runs = await Task.WhenAll(
+            RkProcess.RunAsync("bench", "--bogus"),
+            RkProcess.RunAsync("bench", "--profiles", "Critical,Gold"),
+            RkProcess.RunAsync("bench", "--messages", "10", "--duration-s", "1"),
+            RkProcess.RunAsync("bench", "--bootstrap-servers", "127.0.0.1:1", "--replication-delay-ms", "5"));
+        var (unknown, profile, both, delayOnReal) = (runs[0], runs[1], runs[2], runs[3]);
 
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("Unknown option 'bogus'", unknown.Output, StringComparison.Ordinal);

@@ -17,6 +17,7 @@ internal sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
     public const int ExitRan = 0;
     public const int ExitShapeBroken = 1;
     public const int ExitBadInput = 2;
+    public const int ExitInterrupted = 130;
 
     public const string DefaultTopic = "rk-bench";
     public const int DefaultMessages = 20_000;
@@ -223,18 +224,26 @@ internal sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             }
 
             var rounds = profiles.ToDictionary(static p => p, static _ => new List<ProfileRound>());
-            for (var round = 0; round < workload.Rounds; round++)
+            try
             {
-                var order = round % 2 == 0 ? profiles : profiles.Reverse().ToList();
-                foreach (var profile in order)
+                for (var round = 0; round < workload.Rounds; round++)
                 {
-                    if (!settings.Json)
+                    var order = round % 2 == 0 ? profiles : profiles.Reverse().ToList();
+                    foreach (var profile in order)
                     {
-                        await Console.Error.WriteLineAsync($"rk bench: {profile}, round {round + 1} of {workload.Rounds}...").ConfigureAwait(false);
-                    }
+                        if (!settings.Json)
+                        {
+                            await Console.Error.WriteLineAsync($"rk bench: {profile}, round {round + 1} of {workload.Rounds}...").ConfigureAwait(false);
+                        }
 
-                    rounds[profile].Add(await ProfileRunner.RunAsync(target.BootstrapServers, target.Topic, profile, workload, cancellationToken).ConfigureAwait(false));
+                        rounds[profile].Add(await ProfileRunner.RunAsync(target.BootstrapServers, target.Topic, profile, workload, cancellationToken).ConfigureAwait(false));
+                    }
                 }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("rk bench: interrupted before every profile ran; nothing is reported.").ConfigureAwait(false);
+                return ExitInterrupted;
             }
 
             var results = profiles.Select(p => new ProfileResult(p, rounds[p])).ToList();
