@@ -24,63 +24,61 @@ internal sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
     public const int DefaultReplicationDelayMs = 5;
     public const int DefaultNetworkDelayMs = 1;
     public const int DefaultMaxInFlight = 10_000;
+    public const int DefaultMessageBytes = 200;
+    public const int DefaultTimeoutMs = 10_000;
     public const int WarmupMessages = 200;
 
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--bootstrap-servers <LIST>")]
-        [Description("A real cluster to measure as it is (host:port[,host:port...]). Default: an embedded simulator with 3 brokers and the delays below.")]
+        [Description("A real cluster to measure as it is (host:port[[,host:port...]]). Default: an embedded simulator with 3 brokers and the delays below.")]
         public string? BootstrapServers { get; init; }
 
         [CommandOption("--topic <TOPIC>")]
-        [Description("The topic to write to; created (3 partitions, replication factor up to 3, min.insync.replicas up to 2) when missing. Default rk-bench.")]
+        [Description("The topic to write to; created (3 partitions, replication factor up to 3, min.insync.replicas up to 2) when missing.")]
         [DefaultValue(DefaultTopic)]
         public string Topic { get; init; } = DefaultTopic;
 
         [CommandOption("--profiles <LIST>")]
-        [Description("The profiles to measure, comma-separated, in this order. Default Critical,Analytics,Metrics.")]
+        [Description("The profiles to measure, comma-separated, in this order.")]
         [DefaultValue("Critical,Analytics,Metrics")]
         public string Profiles { get; init; } = "Critical,Analytics,Metrics";
 
         [CommandOption("--messages <COUNT>")]
         [Description("Messages per profile and round (1-10000000). Default 20000, unless --duration-s is given.")]
-        public int? Messages { get; init; }
+        public string? Messages { get; init; }
 
         [CommandOption("--duration-s <SECONDS>")]
         [Description("Publish for this long per profile and round instead of a count (1-3600).")]
-        public int? DurationSeconds { get; init; }
+        public string? DurationSeconds { get; init; }
 
         [CommandOption("--message-bytes <BYTES>")]
         [Description("Bytes of each message value (1-1000000), random so compression cannot shrink them. Default 200.")]
-        [DefaultValue(200)]
-        public int MessageBytes { get; init; } = 200;
+        public string? MessageBytes { get; init; }
 
         [CommandOption("--rate <MESSAGES_PER_SECOND>")]
         [Description("Offer messages at this fixed rate (1-10000000) to measure latency at a steady load. Default: as fast as the client takes them.")]
-        public int? Rate { get; init; }
+        public string? Rate { get; init; }
 
         [CommandOption("--rounds <COUNT>")]
         [Description("Run every profile this many times (1-20, alternating the order); the table shows medians. Default 1.")]
-        [DefaultValue(1)]
-        public int Rounds { get; init; } = 1;
+        public string? Rounds { get; init; }
 
         [CommandOption("--max-in-flight <COUNT>")]
         [Description("Messages published but without an outcome yet, at most (1-1000000); unpaced, a message waits behind these. Keep it above what fills a Metrics batch (131072 bytes per partition), or Metrics waits for linger.ms. Default 10000.")]
-        [DefaultValue(DefaultMaxInFlight)]
-        public int MaxInFlight { get; init; } = DefaultMaxInFlight;
+        public string? MaxInFlight { get; init; }
 
         [CommandOption("--replication-delay-ms <MS>")]
         [Description("Embedded simulator only: followers copy only batches at least this old (0-10000). Default 5.")]
-        public int? ReplicationDelayMs { get; init; }
+        public string? ReplicationDelayMs { get; init; }
 
         [CommandOption("--network-delay-ms <MS>")]
         [Description("Embedded simulator only: every broker response waits this long (0-10000). Default 1.")]
-        public int? NetworkDelayMs { get; init; }
+        public string? NetworkDelayMs { get; init; }
 
         [CommandOption("--timeout-ms <MS>")]
         [Description("How long to wait for a real cluster to answer (100-600000). Default 10000.")]
-        [DefaultValue(10000)]
-        public int TimeoutMs { get; init; } = 10000;
+        public string? TimeoutMs { get; init; }
 
         [CommandOption("--json")]
         [Description("Print one JSON document (see docs/cli.md) instead of the table.")]
@@ -90,32 +88,40 @@ internal sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         [Description("Also write a self-contained HTML page with the table and charts of latency and throughput.")]
         public string? Html { get; init; }
 
-        public override ValidationResult Validate()
+        public override ValidationResult Validate() =>
+            Read(out var error) is null ? ValidationResult.Error(error!) : ValidationResult.Success();
+
+        /// <summary>The options as numbers and profiles, or null and the first problem, naming its flag.</summary>
+        internal BenchInputs? Read(out string? error)
         {
+            error = null;
             if (BootstrapServers is not null && string.IsNullOrWhiteSpace(BootstrapServers))
             {
-                return ValidationResult.Error("--bootstrap-servers is empty; give host:port[,host:port...], or leave it out to measure the embedded simulator.");
+                error = "--bootstrap-servers is empty; give host:port[,host:port...], or leave it out to measure the embedded simulator.";
+                return null;
             }
 
             if (string.IsNullOrWhiteSpace(Topic))
             {
-                return ValidationResult.Error("--topic is empty.");
+                error = "--topic is empty.";
+                return null;
             }
 
-            if (ParseProfiles(Profiles, out var error) is null)
+            if (ParseProfiles(Profiles, out error) is not { } profiles)
             {
-                return ValidationResult.Error(error!);
+                return null;
             }
 
             if (Messages is not null && DurationSeconds is not null)
             {
-                return ValidationResult.Error("Give --messages or --duration-s, not both.");
+                error = "Give --messages or --duration-s, not both.";
+                return null;
             }
 
             if (BootstrapServers is not null && (ReplicationDelayMs is not null || NetworkDelayMs is not null))
             {
-                var flag = ReplicationDelayMs is not null ? "--replication-delay-ms" : "--network-delay-ms";
-                return ValidationResult.Error($"{flag} applies to the embedded simulator only; a cluster given with --bootstrap-servers is measured as it is.");
+                error = $"{(ReplicationDelayMs is not null ? "--replication-delay-ms" : "--network-delay-ms")} applies to the embedded simulator only; a cluster given with --bootstrap-servers is measured as it is.";
+                return null;
             }
 
             if (Html is not null)
@@ -123,27 +129,59 @@ internal sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 var directory = string.IsNullOrWhiteSpace(Html) ? null : Path.GetDirectoryName(Path.GetFullPath(Html));
                 if (directory is null || !Directory.Exists(directory))
                 {
-                    return ValidationResult.Error($"--html '{Html}': the directory does not exist.");
+                    error = $"--html '{Html}': the directory does not exist.";
+                    return null;
                 }
             }
 
-            return Range("--messages", Messages, 1, 10_000_000)
-                ?? Range("--duration-s", DurationSeconds, 1, 3600)
-                ?? Range("--message-bytes", MessageBytes, 1, 1_000_000)
-                ?? Range("--rate", Rate, 1, 10_000_000)
-                ?? Range("--rounds", Rounds, 1, 20)
-                ?? Range("--max-in-flight", MaxInFlight, 1, 1_000_000)
-                ?? Range("--replication-delay-ms", ReplicationDelayMs, 0, 10_000)
-                ?? Range("--network-delay-ms", NetworkDelayMs, 0, 10_000)
-                ?? Range("--timeout-ms", TimeoutMs, 100, 600_000)
-                ?? ValidationResult.Success();
+            var ok = Number("--messages", Messages, 1, 10_000_000, null, ref error, out var messages)
+                & Number("--duration-s", DurationSeconds, 1, 3600, null, ref error, out var duration)
+                & Number("--message-bytes", MessageBytes, 1, 1_000_000, DefaultMessageBytes, ref error, out var bytes)
+                & Number("--rate", Rate, 1, 10_000_000, null, ref error, out var rate)
+                & Number("--rounds", Rounds, 1, 20, 1, ref error, out var rounds)
+                & Number("--max-in-flight", MaxInFlight, 1, 1_000_000, DefaultMaxInFlight, ref error, out var window)
+                & Number("--replication-delay-ms", ReplicationDelayMs, 0, 10_000, DefaultReplicationDelayMs, ref error, out var replication)
+                & Number("--network-delay-ms", NetworkDelayMs, 0, 10_000, DefaultNetworkDelayMs, ref error, out var network)
+                & Number("--timeout-ms", TimeoutMs, 100, 600_000, DefaultTimeoutMs, ref error, out var timeout);
+            if (!ok)
+            {
+                return null;
+            }
+
+            var workload = new BenchWorkload(
+                duration is null ? messages ?? DefaultMessages : null, duration, bytes!.Value, rate, rounds!.Value, window!.Value, WarmupMessages);
+            return new BenchInputs(profiles, workload, new SimulatedDelays(replication!.Value, network!.Value), TimeSpan.FromMilliseconds(timeout!.Value));
         }
 
-        private static ValidationResult? Range(string flag, int? value, int min, int max) =>
-            value is { } v && (v < min || v > max)
-                ? ValidationResult.Error($"{flag} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, not {v.ToString(CultureInfo.InvariantCulture)}.")
-                : null;
+        /// <summary>Reads a whole number in [min, max]; the first problem found is kept in <paramref name="error"/>.</summary>
+        private static bool Number(string flag, string? text, int min, int max, int? fallback, ref string? error, out int? value)
+        {
+            value = fallback;
+            if (text is null)
+            {
+                return true;
+            }
+
+            var range = $"between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}";
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+            {
+                error ??= $"{flag} must be a whole number {range}, not '{text}'.";
+                return false;
+            }
+
+            if (parsed < min || parsed > max)
+            {
+                error ??= $"{flag} must be {range}, not {parsed.ToString(CultureInfo.InvariantCulture)}.";
+                return false;
+            }
+
+            value = parsed;
+            return true;
+        }
     }
+
+    /// <summary>The options of one run, read and checked.</summary>
+    internal sealed record BenchInputs(IReadOnlyList<ReliabilityProfile> Profiles, BenchWorkload Workload, SimulatedDelays Delays, TimeSpan Timeout);
 
     /// <summary>The profiles of a comma-separated list, or null and why not.</summary>
     internal static IReadOnlyList<ReliabilityProfile>? ParseProfiles(string list, out string? error)
@@ -172,28 +210,19 @@ internal sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var profiles = ParseProfiles(settings.Profiles, out _)!;
-        var workload = new BenchWorkload(
-            settings.DurationSeconds is null ? settings.Messages ?? DefaultMessages : null,
-            settings.DurationSeconds,
-            settings.MessageBytes,
-            settings.Rate,
-            settings.Rounds,
-            settings.MaxInFlight,
-            WarmupMessages);
+        var inputs = settings.Read(out _)!;
+        var (profiles, workload) = (inputs.Profiles, inputs.Workload);
 
         BenchCluster cluster;
         if (settings.BootstrapServers is null)
         {
-            cluster = BenchCluster.StartEmbedded(settings.Topic, new SimulatedDelays(
-                settings.ReplicationDelayMs ?? DefaultReplicationDelayMs,
-                settings.NetworkDelayMs ?? DefaultNetworkDelayMs));
+            cluster = BenchCluster.StartEmbedded(settings.Topic, inputs.Delays);
         }
         else
         {
             try
             {
-                cluster = await BenchCluster.ConnectAsync(settings.BootstrapServers, settings.Topic, TimeSpan.FromMilliseconds(settings.TimeoutMs), cancellationToken).ConfigureAwait(false);
+                cluster = await BenchCluster.ConnectAsync(settings.BootstrapServers, settings.Topic, inputs.Timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (CreateTopicsException e)
             {
@@ -203,7 +232,7 @@ internal sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             }
             catch (KafkaException e)
             {
-                await Console.Error.WriteLineAsync($"rk bench: cannot reach the cluster at {settings.BootstrapServers} (--bootstrap-servers) within {settings.TimeoutMs} ms: {e.Error.Reason}. Check the address and that the brokers run (rk cluster starts a local one).").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"rk bench: cannot reach the cluster at {settings.BootstrapServers} (--bootstrap-servers) within {inputs.Timeout.TotalMilliseconds:0} ms: {e.Error.Reason}. Check the address and that the brokers run (rk cluster starts a local one).").ConfigureAwait(false);
                 return ExitBadInput;
             }
         }
