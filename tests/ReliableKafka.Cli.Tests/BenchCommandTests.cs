@@ -140,14 +140,16 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Bad_usage_exits_2_naming_the_flag()
+    public async Task Bad_usage_exits_2_naming_the_flag_and_help_lists_the_options()
     {
         var runs = await Task.WhenAll(
             RkProcess.RunAsync("bench", "--bogus"),
             RkProcess.RunAsync("bench", "--profiles", "Critical,Gold"),
             RkProcess.RunAsync("bench", "--messages", "10", "--duration-s", "1"),
-            RkProcess.RunAsync("bench", "--bootstrap-servers", "127.0.0.1:1", "--replication-delay-ms", "5"));
-        var (unknown, profile, both, delayOnReal) = (runs[0], runs[1], runs[2], runs[3]);
+            RkProcess.RunAsync("bench", "--bootstrap-servers", "127.0.0.1:1", "--replication-delay-ms", "5"),
+            RkProcess.RunAsync("bench", "--messages", "many"),
+            RkProcess.RunAsync("bench", "--help"));
+        var (unknown, profile, both, delayOnReal, notANumber, help) = (runs[0], runs[1], runs[2], runs[3], runs[4], runs[5]);
 
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("Unknown option 'bogus'", unknown.Output, StringComparison.Ordinal);
@@ -157,6 +159,10 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains("Give --messages or --duration-s, not both.", both.Output, StringComparison.Ordinal);
         Assert.Equal(2, delayOnReal.ExitCode);
         Assert.Contains("--replication-delay-ms applies to the embedded simulator only", delayOnReal.Output, StringComparison.Ordinal);
+        Assert.Equal(2, notANumber.ExitCode);
+        Assert.Contains("--messages must be a whole number between 1 and 10000000, not 'many'.", notANumber.Output, StringComparison.Ordinal);
+        Assert.True(help.ExitCode == 0, help.Output);
+        Assert.Contains("--replication-delay-ms <MS>", help.Stdout, StringComparison.Ordinal);
     }
 
     /// <summary>The cells of a profile's row in the console table.</summary>

@@ -18,6 +18,9 @@ internal static class BenchHtml
     private const string P99Color = "#f28e2b";
     private const string ThroughputColor = "#59a14f";
 
+    /// <summary>Above this ratio of the largest to the smallest value, a chart's scale is logarithmic.</summary>
+    private const double LogScaleSpread = 20;
+
     public static string Write(BenchReport report)
     {
         var html = new StringBuilder();
@@ -37,10 +40,8 @@ internal static class BenchHtml
         var shape = BenchNotes.Shape(report.Shape, report.Target);
         html.Append("<p class=\"").Append(report.Shape.Fails ? "fail" : report.Shape.Holds ? "ok" : "").Append("\">").Append(Encode(shape)).Append("</p>\n");
 
-        html.Append("<h2>Latency (ms): p50 and p99</h2>\n");
-        AppendChart(html, report.Results, [("p50", P50Color, static r => r.P50), ("p99", P99Color, static r => r.P99)], BenchFormat.Ms, " ms");
-        html.Append("<h2>Throughput (messages/s)</h2>\n");
-        AppendChart(html, report.Results, [("msg/s", ThroughputColor, static r => r.MessagesPerSecond)], BenchFormat.Rate, "/s");
+        AppendChart(html, "Latency (ms): p50 and p99", report.Results, [("p50", P50Color, static r => r.P50), ("p99", P99Color, static r => r.P99)], BenchFormat.Ms, " ms");
+        AppendChart(html, "Throughput (messages/s)", report.Results, [("msg/s", ThroughputColor, static r => r.MessagesPerSecond)], BenchFormat.Rate, "/s");
 
         html.Append("<h2>What the numbers mean</h2>\n<ul>\n");
         foreach (var note in BenchNotes.Latency(report.Workload))
@@ -75,21 +76,44 @@ internal static class BenchHtml
         html.Append("</table>\n");
     }
 
-    /// <summary>Horizontal bars, one group per profile, one bar per series, each labelled with its value.</summary>
+    /// <summary>
+    /// Horizontal bars, one group per profile, one bar per series, each labelled with its value. When the values span
+    /// more than <see cref="LogScaleSpread"/> times (acks=all next to acks=0), the scale is logarithmic with a line per
+    /// decade, so the short bars stay visible.
+    /// </summary>
     private static void AppendChart(
         StringBuilder html,
+        string title,
         IReadOnlyList<ProfileResult> results,
         IReadOnlyList<(string Name, string Color, Func<ProfileResult, double> Value)> series,
         Func<double, string> format,
         string unit)
     {
-        var values = results.SelectMany(r => series.Select(s => s.Value(r))).Where(static v => !double.IsNaN(v)).ToList();
-        var scale = values.Count == 0 || values.Max() <= 0 ? 1 : values.Max();
+        var values = results.SelectMany(r => series.Select(s => s.Value(r))).Where(static v => !double.IsNaN(v) && v > 0).ToList();
+        var max = values.Count == 0 ? 1 : values.Max();
+        var min = values.Count == 0 ? 1 : values.Min();
+        var log = max / min > LogScaleSpread;
+        var low = log ? Math.Pow(10, Math.Floor(Math.Log10(min))) : 0;
+        var high = log ? Math.Pow(10, Math.Ceiling(Math.Log10(max))) : max;
         var barArea = ChartWidth - LabelWidth - ValueWidth;
+        double Width(double v) => double.IsNaN(v) || v <= 0
+            ? 0
+            : Math.Max(1, log ? (Math.Log10(v) - Math.Log10(low)) / (Math.Log10(high) - Math.Log10(low)) * barArea : v / high * barArea);
+
+        html.Append("<h2>").Append(Encode(title)).Append(log ? " (log scale)" : "").Append("</h2>\n");
         var groupHeight = (series.Count * (BarHeight + 4)) + 14;
-        var legendHeight = series.Count > 1 ? 24 : 0;
-        var height = legendHeight + (results.Count * groupHeight) + 4;
-        html.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{ChartWidth}\" height=\"{height}\" role=\"img\">\n");
+        var legendHeight = series.Count > 1 || log ? 24 : 0;
+        var height = legendHeight + (results.Count * groupHeight) + (log ? 20 : 4);
+        html.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{ChartWidth}\" height=\"{height}\" role=\"img\" aria-label=\"{Encode(title)}\">\n");
+        if (log)
+        {
+            for (var decade = low; decade <= high * 1.0001; decade *= 10)
+            {
+                var x = LabelWidth + Width(decade);
+                html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x:0.#}\" y1=\"20\" x2=\"{x:0.#}\" y2=\"{height}\" stroke=\"#ddd\"/><text x=\"{x + 2:0.#}\" y=\"{height - 2}\" fill=\"#888\">{Encode(decade.ToString("#,0.###", CultureInfo.InvariantCulture) + unit)}</text>\n");
+            }
+        }
+
         if (series.Count > 1)
         {
             var x = LabelWidth;
@@ -111,7 +135,7 @@ internal static class BenchHtml
                 var (name, color, value) = series[s];
                 var v = value(result);
                 var y = top + (s * (BarHeight + 4));
-                var width = double.IsNaN(v) ? 0 : Math.Max(1, v / scale * barArea);
+                var width = Width(v);
                 html.Append(CultureInfo.InvariantCulture, $"<rect x=\"{LabelWidth}\" y=\"{y + 4}\" width=\"{width:0.#}\" height=\"{BarHeight}\" fill=\"{color}\"><title>{Encode($"{result.Profile} {name}: {format(v)}{unit}")}</title></rect>")
                     .Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + width + 6:0.#}\" y=\"{y + BarHeight}\">{Encode(format(v) + unit)}</text>\n");
             }
