@@ -15,7 +15,7 @@ internal sealed class DoctorCommand : AsyncCommand<DoctorCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--bootstrap-servers <LIST>")]
-        [Description("The cluster, as host:port[,host:port...]. Required.")]
+        [Description("The cluster, as host:port[[,host:port...]]. Required.")]
         public string? BootstrapServers { get; init; }
 
         [CommandOption("--topic <TOPIC>")]
