@@ -12,6 +12,7 @@ await using var embeddedKafka = EmbeddedKafka.StartIfUnconfigured(builder);
 builder.Services.AddTaskApi(builder.Configuration);
 
 await using var app = builder.Build();
+app.ValidateOptionsNow();
 app.UseTaskApiErrorHandling();
 app.UseRequestMetricsSamples();
 app.MapTasksApi();

@@ -15,9 +15,11 @@ public static class RequestMetricsSamples
 {
     public static IApplicationBuilder UseRequestMetricsSamples(this IApplicationBuilder app)
     {
-        var producer = app.ApplicationServices.GetRequiredKeyedService<ReliableProducer<string, string>>(ReliabilityProfile.Metrics);
-        var topic = app.ApplicationServices.GetRequiredService<IOptions<TaskApiOptions>>().Value.Topics.Metrics;
-        var time = app.ApplicationServices.GetRequiredService<TimeProvider>();
+        // Resolved at the first request, after the options were validated at start-up.
+        var services = app.ApplicationServices;
+        var producer = new Lazy<ReliableProducer<string, string>>(() => services.GetRequiredKeyedService<ReliableProducer<string, string>>(ReliabilityProfile.Metrics));
+        var topic = new Lazy<string>(() => services.GetRequiredService<IOptions<TaskApiOptions>>().Value.Topics.Metrics);
+        var time = services.GetRequiredService<TimeProvider>();
         return app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
@@ -34,7 +36,7 @@ public static class RequestMetricsSamples
                     context.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-                producer.Publish(topic, route, JsonSerializer.Serialize(sample, AnalyticsJsonContext.Default.RequestSample));
+                producer.Value.Publish(topic.Value, route, JsonSerializer.Serialize(sample, AnalyticsJsonContext.Default.RequestSample));
             }
         });
     }

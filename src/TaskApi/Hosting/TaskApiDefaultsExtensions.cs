@@ -34,4 +34,14 @@ internal static class TaskApiDefaultsExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Validates every option set registered with ValidateOnStart (the service's and the Kafka producers') before any
+    /// service is built, so one failure lists every problem of every section.
+    /// </summary>
+    public static WebApplication ValidateOptionsNow(this WebApplication app)
+    {
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        return app;
+    }
 }
