@@ -61,6 +61,12 @@ public sealed class NotificationOptions
 
     /// <summary>The consumer group. The default is "task-notifications".</summary>
     public string GroupId { get; set; } = "task-notifications";
+
+    /// <summary>
+    /// Extra librdkafka consumer settings, for example <c>session.timeout.ms</c> (how soon a killed instance's
+    /// partitions move to another member) or security settings. The default is empty.
+    /// </summary>
+    public Dictionary<string, string> ConsumerSettings { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>When <c>/health</c> reports the outbox as degraded or unhealthy.</summary>

