@@ -52,6 +52,7 @@ public static partial class TaskApiServiceCollectionExtensions
         services.AddSingleton<TaskReader>();
         services.AddSingleton<TaskAnalytics>();
         services.AddHostedService<OutboxBacklogMonitor>();
+        services.AddHostedService<SqliteCheckpointer>();
 
         // The notification consumer, when enabled on this instance.
         services.AddSingleton<NotificationHandler>();

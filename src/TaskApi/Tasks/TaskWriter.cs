@@ -95,6 +95,11 @@ public sealed partial class TaskWriter : BackgroundService
         try
         {
             await using var connection = await _database.OpenAsync(CancellationToken.None);
+            if (_database.Kind == "sqlite")
+            {
+                await SqliteCheckpointer.DisableAutomaticCheckpointAsync(connection, CancellationToken.None);
+            }
+
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
             var results = new object[batch.Count];
             for (var i = 0; i < batch.Count; i++)
