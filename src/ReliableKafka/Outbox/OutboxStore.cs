@@ -127,6 +127,21 @@ public abstract class OutboxStore
         return claimed;
     }
 
+    private const string SentSql = """
+        UPDATE rk_outbox SET state = 1, sent_at = @now, sent_partition = @partition, sent_offset = @offset, lease_owner = NULL, lease_until = 0, last_error = NULL
+        WHERE id = @id AND lease_owner = @owner
+        """;
+
+    private const string RetrySql = """
+        UPDATE rk_outbox SET next_attempt_at = @at, last_error = @error, lease_owner = NULL, lease_until = 0
+        WHERE id = @id AND lease_owner = @owner
+        """;
+
+    private const string DeadSql = """
+        UPDATE rk_outbox SET state = 2, last_error = @error, lease_owner = NULL, lease_until = 0
+        WHERE id = @id AND lease_owner = @owner
+        """;
+
     /// <summary>Records what happened to claimed events, in one transaction: sent, retry later, or dead.</summary>
     internal async Task CompleteAsync(string owner, IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken)
     {
@@ -138,19 +153,40 @@ public abstract class OutboxStore
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var sent = Prepare(connection, transaction, """
-            UPDATE rk_outbox SET state = 1, sent_at = @now, sent_partition = @partition, sent_offset = @offset, lease_owner = NULL, lease_until = 0, last_error = NULL
-            WHERE id = @id AND lease_owner = @owner
-            """, "now", "partition", "offset", "id", "owner"))
-        await using (var retry = Prepare(connection, transaction, """
-            UPDATE rk_outbox SET next_attempt_at = @at, last_error = @error, lease_owner = NULL, lease_until = 0
-            WHERE id = @id AND lease_owner = @owner
-            """, "at", "error", "id", "owner"))
-        await using (var dead = Prepare(connection, transaction, """
-            UPDATE rk_outbox SET state = 2, last_error = @error, lease_owner = NULL, lease_until = 0
-            WHERE id = @id AND lease_owner = @owner
-            """, "error", "id", "owner"))
+        if (connection.CanCreateBatch)
         {
+            // A server database (PostgreSQL): every update in one round trip instead of one per event.
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var completion in completions)
+            {
+                var command = batch.CreateBatchCommand();
+                switch (completion.Outcome)
+                {
+                    case OutboxOutcome.Sent:
+                        command.CommandText = SentSql;
+                        Add(command, "now", now, "partition", completion.Partition, "offset", completion.Offset, "id", completion.Id, "owner", owner);
+                        break;
+                    case OutboxOutcome.Retry:
+                        command.CommandText = RetrySql;
+                        Add(command, "at", completion.RetryAt.ToUnixTimeMilliseconds(), "error", completion.Error, "id", completion.Id, "owner", owner);
+                        break;
+                    default:
+                        command.CommandText = DeadSql;
+                        Add(command, "error", completion.Error, "id", completion.Id, "owner", owner);
+                        break;
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var sent = Prepare(connection, transaction, SentSql, "now", "partition", "offset", "id", "owner");
+            await using var retry = Prepare(connection, transaction, RetrySql, "at", "error", "id", "owner");
+            await using var dead = Prepare(connection, transaction, DeadSql, "error", "id", "owner");
             foreach (var completion in completions)
             {
                 var command = completion.Outcome switch
@@ -216,6 +252,17 @@ public abstract class OutboxStore
         }
 
         return command;
+    }
+
+    private static void Add(DbBatchCommand command, params object?[] namesAndValues)
+    {
+        for (var i = 0; i < namesAndValues.Length; i += 2)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = (string)namesAndValues[i]!;
+            parameter.Value = namesAndValues[i + 1] ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
     }
 
     private static void Add(DbCommand command, string name, object? value)

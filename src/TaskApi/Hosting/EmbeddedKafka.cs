@@ -1,0 +1,65 @@
+using ReliableKafka.Simulator.Cluster;
+
+namespace TaskApi.Hosting;
+
+/// <summary>
+/// The embedded default: when Kafka:BootstrapServers is empty, an in-process simulated cluster (3 brokers, the task
+/// topic with 3 partitions, replication factor 3, min.insync.replicas 2) that the service then uses like any cluster.
+/// For laptops and tests only; configure Kafka:BootstrapServers for anything else.
+/// </summary>
+internal sealed partial class EmbeddedKafka : IAsyncDisposable
+{
+    private EmbeddedKafka(SimulatedCluster cluster) => Cluster = cluster;
+
+    public SimulatedCluster Cluster { get; }
+
+    /// <summary>Starts the cluster and points the Kafka configuration at it, unless Kafka:BootstrapServers is set.</summary>
+    public static EmbeddedKafka? StartIfUnconfigured(WebApplicationBuilder builder)
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Kafka:BootstrapServers"]))
+        {
+            return null;
+        }
+
+        var options = builder.Configuration.GetSection(TaskApiOptions.SectionName).Get<TaskApiOptions>() ?? new TaskApiOptions();
+        var cluster = SimulatedCluster.Start(new SimulatedClusterOptions { Brokers = 3, FirstPort = options.Simulator.FirstPort, AutoCreateTopics = true });
+        try
+        {
+            cluster.CreateTopic(options.Topics.TaskEvents, new TopicSettings(Partitions: 3, ReplicationFactor: 3, MinInSyncReplicas: 2));
+            cluster.CreateTopic(options.Topics.Analytics, new TopicSettings(Partitions: 3, ReplicationFactor: 3, MinInSyncReplicas: 1));
+            cluster.CreateTopic(options.Topics.Metrics, new TopicSettings(Partitions: 1, ReplicationFactor: 1, MinInSyncReplicas: 1));
+            var deadLetterTopic = builder.Configuration["Kafka:DeadLetters:Topic"];
+            cluster.CreateTopic(string.IsNullOrWhiteSpace(deadLetterTopic) ? ReliableKafka.ReliableProducerDefaults.DeadLetterTopic : deadLetterTopic, new TopicSettings(Partitions: 1, ReplicationFactor: 3, MinInSyncReplicas: 2));
+        }
+        catch
+        {
+            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
+        builder.Configuration.AddInMemoryCollection([new("Kafka:BootstrapServers", cluster.BootstrapServers)]);
+        var embedded = new EmbeddedKafka(cluster);
+        builder.Services.AddSingleton(embedded);
+        builder.Services.AddHostedService<Announcer>();
+        return embedded;
+    }
+
+    /// <summary>Stops the brokers; called after the host (and its producers) stopped.</summary>
+    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+
+    [LoggerMessage(1, LogLevel.Information, "No Kafka:BootstrapServers configured: embedded simulated Kafka cluster with 3 brokers, bootstrap.servers={BootstrapServers} (watch the events: kcat -b {FirstBroker} -C -t {Topic})")]
+    private static partial void LogStarted(ILogger logger, string bootstrapServers, string firstBroker, string topic);
+
+    /// <summary>Logs the one line that says where the embedded cluster listens.</summary>
+    private sealed class Announcer(EmbeddedKafka embedded, Microsoft.Extensions.Options.IOptions<TaskApiOptions> options, ILogger<EmbeddedKafka> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var servers = embedded.Cluster.BootstrapServers;
+            LogStarted(logger, servers, servers.Split(',')[0], options.Value.Topics.TaskEvents);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,37 @@
+using ReliableKafka.Outbox;
+
+namespace ReliableKafka.Tests.Outbox;
+
+/// <summary>The store's own statements, on a real SQLite file and a real PostgreSQL database.</summary>
+public sealed class OutboxStoreTests
+{
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Complete_records_sent_retry_and_dead_in_one_transaction_and_only_for_the_lease_owner(string kind)
+    {
+        await using var database = await OutboxDatabase.CreateAsync(kind);
+        for (var i = 0; i < 4; i++)
+        {
+            await database.WriteAsync("task-events", $"task-{i}", $"task-{i}:0", $"event-{i}");
+        }
+
+        var claimed = await database.Store.ClaimAsync("relay-a", 10, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(4, claimed.Count);
+        var retryAt = DateTimeOffset.UtcNow.AddMinutes(5);
+
+        // PostgreSQL sends these as one batch (one round trip); SQLite runs them one by one. Same result.
+        await database.Store.CompleteAsync("relay-a", [
+            new OutboxCompletion(claimed[0].Id, OutboxOutcome.Sent, Partition: 2, Offset: 41),
+            new OutboxCompletion(claimed[1].Id, OutboxOutcome.Retry, RetryAt: retryAt, Error: "Local_MsgTimedOut: timed out"),
+            new OutboxCompletion(claimed[2].Id, OutboxOutcome.Dead, Error: "MsgSizeTooLarge: too large"),
+        ], CancellationToken.None);
+        await database.Store.CompleteAsync("relay-b", [new OutboxCompletion(claimed[3].Id, OutboxOutcome.Sent, Partition: 0, Offset: 1)], CancellationToken.None);
+
+        Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM rk_outbox WHERE id = {claimed[0].Id} AND state = 1 AND sent_partition = 2 AND sent_offset = 41 AND lease_owner IS NULL"));
+        Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM rk_outbox WHERE id = {claimed[1].Id} AND state = 0 AND next_attempt_at = {retryAt.ToUnixTimeMilliseconds()} AND last_error LIKE 'Local_MsgTimedOut%' AND lease_owner IS NULL"));
+        Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM rk_outbox WHERE id = {claimed[2].Id} AND state = 2 AND last_error LIKE 'MsgSizeTooLarge%'"));
+        Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM rk_outbox WHERE id = {claimed[3].Id} AND state = 0 AND lease_owner = 'relay-a'"));
+        Assert.Equal(new OutboxBacklog(2, (await database.Store.GetBacklogAsync()).OldestPendingAt, 1), await database.Store.GetBacklogAsync());
+    }
+}

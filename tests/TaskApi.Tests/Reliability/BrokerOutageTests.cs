@@ -1,0 +1,73 @@
+using System.Net;
+using TaskApi.Tests.Infrastructure;
+
+namespace TaskApi.Tests.Reliability;
+
+/// <summary>(1) Every broker down for longer than the delivery timeout (4 s here): the API keeps accepting tasks.</summary>
+public sealed class BrokerOutageTests
+{
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task With_every_broker_down_tasks_are_accepted_and_every_event_arrives_and_notifies_once_when_they_return(string kind)
+    {
+        await using var cluster = Topics.StartCluster();
+        await using var store = await TestStore.CreateAsync(kind);
+        await using var api = await TaskApiProcess.StartAsync(store.Directory, store.Environment(cluster.BootstrapServers));
+        var tasks = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            tasks.Add(await api.CreateTaskAsync($"before the outage {i}"));
+        }
+
+        await Eventually.HoldsAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(30), "publishing before the outage", () => api.Output);
+
+        foreach (var broker in cluster.BrokerIds)
+        {
+            cluster.CrashBroker(broker);
+        }
+
+        var outageStarted = DateTime.UtcNow;
+        var backlog = new List<long>();
+        for (var i = 0; i < 30; i++)
+        {
+            var (status, body) = await api.CreateAsync(new { title = $"during the outage {i}" });
+            Assert.True(status == HttpStatusCode.Created, $"POST /tasks during the outage answered {(int)status}: {body}");
+            tasks.Add(body.GetProperty("id").GetString()!);
+            if (i % 10 == 9)
+            {
+                backlog.Add((await api.OutboxAsync()).Pending);
+            }
+
+            await Task.Delay(150);
+        }
+
+        // Past the delivery timeout: the relay's attempts failed (retriable) and were rescheduled, nothing was dropped.
+        var outage = DateTime.UtcNow - outageStarted;
+        if (outage < TimeSpan.FromSeconds(7))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(7) - outage);
+        }
+
+        var during = await api.OutboxAsync();
+        Assert.Equal([10, 20, 30], backlog);
+        Assert.Equal(30, during.Pending);
+        Assert.Equal(0, during.Dead);
+        Assert.True(during.OldestAgeSeconds >= 5, $"oldest pending event is {during.OldestAgeSeconds} s old");
+        Assert.Equal("Degraded", during.KafkaStatus);
+
+        foreach (var broker in cluster.BrokerIds)
+        {
+            cluster.RestartBroker(broker);
+        }
+
+        await Eventually.HoldsAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(60), "publishing the backlog after the outage", () => api.Output);
+        var created = Topics.ReadTaskEvents(cluster.BootstrapServers, tasks.Count).Where(static e => e.EventType == "task.created").ToList();
+        Assert.Equal(tasks.Order(), created.Select(static e => e.TaskId).Distinct().Order());
+
+        await Eventually.HoldsAsync(async () => (await api.NotificationTaskIdsAsync()).Count >= tasks.Count, TimeSpan.FromSeconds(60), "the notifications", () => api.Output);
+        await Task.Delay(1000);
+        var notified = await api.NotificationTaskIdsAsync();
+        Assert.Equal(tasks.Order(), notified.Order());
+    }
+}
