@@ -95,6 +95,12 @@ public abstract class OutboxStore
     /// </summary>
     private protected abstract string ClaimSql { get; }
 
+    /// <summary>
+    /// Optional set-based form of the sent update, taking arrays @ids, @partitions and @offsets (with @now and @owner);
+    /// null when the database has no arrays (SQLite).
+    /// </summary>
+    private protected virtual string? SentManySql => null;
+
     /// <summary>Leases up to <paramref name="max"/> publishable events to <paramref name="owner"/>, oldest first.</summary>
     internal async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -158,7 +164,17 @@ public abstract class OutboxStore
             // A server database (PostgreSQL): every update in one round trip instead of one per event.
             await using var batch = connection.CreateBatch();
             batch.Transaction = transaction;
-            foreach (var completion in completions)
+            var sentRows = SentManySql is null ? [] : completions.Where(static c => c.Outcome == OutboxOutcome.Sent).ToList();
+            if (sentRows.Count > 0)
+            {
+                // The common case, set-based: one statement marks every delivered row of the round.
+                var many = batch.CreateBatchCommand();
+                many.CommandText = SentManySql!;
+                Add(many, "now", now, "ids", sentRows.Select(static c => c.Id).ToArray(), "partitions", sentRows.Select(static c => c.Partition).ToArray(), "offsets", sentRows.Select(static c => c.Offset).ToArray(), "owner", owner);
+                batch.BatchCommands.Add(many);
+            }
+
+            foreach (var completion in sentRows.Count > 0 ? completions.Where(static c => c.Outcome != OutboxOutcome.Sent) : completions)
             {
                 var command = batch.CreateBatchCommand();
                 switch (completion.Outcome)

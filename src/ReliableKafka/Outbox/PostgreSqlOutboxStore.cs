@@ -63,6 +63,13 @@ public sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable, IDisp
         COMMIT;
         """;
 
+    private protected override string? SentManySql => """
+        UPDATE rk_outbox o SET state = 1, sent_at = @now, sent_partition = u.sent_partition, sent_offset = u.sent_offset,
+            lease_owner = NULL, lease_until = 0, last_error = NULL
+        FROM unnest(@ids, @partitions, @offsets) AS u(id, sent_partition, sent_offset)
+        WHERE o.id = u.id AND o.lease_owner = @owner
+        """;
+
     private protected override string ClaimSql => """
         UPDATE rk_outbox o SET lease_owner = @owner, lease_until = @lease_until, attempts = o.attempts + 1
         FROM (
