@@ -43,7 +43,7 @@ internal sealed class AuditCommand : AsyncCommand<AuditCommand.Settings>
         public string[] Configs { get; init; } = [];
 
         [CommandOption("--json <FILE>")]
-        [Description("Write the JSON report (schema in docs/audit.md) to FILE; '-' writes it to stdout and the table to stderr.")]
+        [Description("Write the JSON report (schema in docs/audit.md) to FILE; --json=- writes it to stdout and the table to stderr.")]
         public string? Json { get; init; }
 
         [CommandOption("--html <FILE>")]
@@ -117,12 +117,16 @@ internal sealed class AuditCommand : AsyncCommand<AuditCommand.Settings>
             return 130;
         }
 
-        var exitCode = report.CriticalViolation ? ExitCriticalViolation
-            : report.Summary.Unexpected + report.Summary.Error > 0 ? ExitDisagreement
-            : ExitClean;
+        var exitCode = ExitCodeFor(report);
         AuditTable.Write(console, report, exitCode);
         return WriteFiles(console, settings, report) ?? exitCode;
     }
+
+    /// <summary>1 for a critical violation, else 3 when a run is unexpected or failed, else 0.</summary>
+    internal static int ExitCodeFor(AuditReport report) =>
+        report.CriticalViolation ? ExitCriticalViolation
+        : report.Results.Any(static r => r.Verdict is Verdict.Unexpected or Verdict.Error) ? ExitDisagreement
+        : ExitClean;
 
     private static (AuditOptions? Options, string? Error) Options(Settings settings)
     {
