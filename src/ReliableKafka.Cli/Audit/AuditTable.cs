@@ -115,7 +115,8 @@ internal static class AuditTable
 
             if (r.Explanations.Count > ExplanationsShown)
             {
-                console.MarkupLine(string.Create(Invariant, $"    [grey]... {r.Explanations.Count - ExplanationsShown} more explanations in the JSON and HTML reports[/]"));
+                var more = r.Explanations.Count - ExplanationsShown;
+                console.MarkupLine(string.Create(Invariant, $"    [grey]... {more} more explanation{(more == 1 ? "" : "s")} in the JSON and HTML reports[/]"));
             }
 
             if (!r.GroundTruth && r.Counts is { } c && c.Lost + c.Duplicated + c.Reordered > 0)
