@@ -98,7 +98,10 @@ internal sealed class RkProcess : IAsyncDisposable
     /// <summary>
     /// Runs rk to completion with standard input closed (as in CI, so no prompt can wait) and returns its exit code and output.
     /// </summary>
-    public static async Task<RkResult> RunAsync(params string[] args)
+    public static Task<RkResult> RunAsync(params string[] args) => RunAsync(TimeSpan.FromSeconds(60), args);
+
+    /// <summary>As <see cref="RunAsync(string[])"/>, for a command that may take up to <paramref name="timeout"/>.</summary>
+    public static async Task<RkResult> RunAsync(TimeSpan timeout, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -117,7 +120,7 @@ internal sealed class RkProcess : IAsyncDisposable
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cancel = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(cancel.Token);
@@ -125,7 +128,7 @@ internal sealed class RkProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"rk {string.Join(' ', args)} did not exit within 60 s (waiting on a prompt?)");
+            throw new TimeoutException($"rk {string.Join(' ', args)} did not exit within {timeout.TotalSeconds:0} s (waiting on a prompt?)");
         }
 
         return new RkResult(process.ExitCode, await stdout, await stderr);

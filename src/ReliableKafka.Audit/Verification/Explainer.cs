@@ -104,10 +104,18 @@ internal static class Explainer
                 ? "the client sent the batch again after its request timed out or its connection broke"
                 : $"then {string.Join("; ", Summarize(between))}, and the client sent the batch again";
             yield return new Explanation("duplicated", group.Key.Partition, first, last, group.Count(),
-                $"{Range(first, last)} appended by broker {original.Broker} in epoch {original.LeaderEpoch}; {cause}; the retry was appended again at {Range(retryFirst, retryLast)} (no idempotence, so the broker could not recognise it)",
+                $"{Range(first, last)} appended by broker {original.Broker} in epoch {original.LeaderEpoch}; {cause}; the retry was appended again at {Range(retryFirst, retryLast)} {WhyNotRecognised(original, retry)}",
                 [original.Sequence, .. between.Select(static e => e.Sequence), retry.Sequence]);
         }
     }
+
+    /// <summary>Why the broker appended the retry instead of recognising it, from the producer ids of the two appends.</summary>
+    private static string WhyNotRecognised(TruthEvent original, TruthEvent retry) =>
+        original.ProducerId < 0
+            ? "(no idempotence, so the broker could not recognise it)"
+            : retry.ProducerId != original.ProducerId
+                ? string.Create(CultureInfo.InvariantCulture, $"(idempotent, but the retry came from producer id {retry.ProducerId}, the original from {original.ProducerId}, so the broker could not recognise it)")
+                : string.Create(CultureInfo.InvariantCulture, $"(idempotent producer id {original.ProducerId}, yet the broker did not recognise the retry: it did not match the original's producer epoch and sequence numbers)");
 
     private static IEnumerable<Explanation> ExplainReordered(IReadOnlyList<ReorderedRecord> reordered, IReadOnlyList<TruthEvent> events, string topic)
     {

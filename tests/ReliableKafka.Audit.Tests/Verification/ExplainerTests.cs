@@ -8,8 +8,8 @@ public sealed class ExplainerTests
     private const string Topic = "t";
     private long _sequence;
 
-    private TruthEvent Event(TruthEventKind kind, int broker, long first = -1, long last = -1, int epoch = 0, string? detail = null, int partition = 0, string? topic = Topic) =>
-        new(++_sequence, DateTimeOffset.UnixEpoch, kind, topic, partition, broker, first, last, epoch, -1, detail);
+    private TruthEvent Event(TruthEventKind kind, int broker, long first = -1, long last = -1, int epoch = 0, string? detail = null, int partition = 0, string? topic = Topic, long producerId = -1) =>
+        new(++_sequence, DateTimeOffset.UnixEpoch, kind, topic, partition, broker, first, last, epoch, producerId, detail);
 
     private static VerificationResult With(LostRecord[]? lost = null, DuplicatedRecord[]? duplicated = null, ReorderedRecord[]? reordered = null) =>
         new(new AuditCounts(), [], new LatencySummary(0, 0, 0), lost ?? [], duplicated ?? [], reordered ?? []);
@@ -66,7 +66,24 @@ public sealed class ExplainerTests
         Assert.Contains("broker 1 dropped a Produce response after the append", explanation.Text);
         Assert.DoesNotContain("broker 3", explanation.Text);
         Assert.Contains("appended again at offsets 20-21", explanation.Text);
+        Assert.Contains("(no idempotence, so the broker could not recognise it)", explanation.Text);
         Assert.Equal([original.Sequence, dropped.Sequence, retry.Sequence], explanation.TruthEvents);
+    }
+
+    [Fact]
+    public void A_duplicate_from_an_idempotent_producer_is_not_blamed_on_missing_idempotence()
+    {
+        var original = Event(TruthEventKind.Appended, 1, 10, 10, producerId: 7);
+        var sameProducer = Event(TruthEventKind.Appended, 1, 20, 20, producerId: 7);
+        var original2 = Event(TruthEventKind.Appended, 1, 11, 11, producerId: 7);
+        var newProducer = Event(TruthEventKind.Appended, 1, 21, 21, producerId: 8);
+
+        var explanations = Explainer.Explain(With(duplicated: [new(4, "k", 0, [10, 20]), new(5, "k", 0, [11, 21])]), [original, original2, sameProducer, newProducer], Topic).ToList();
+
+        Assert.Equal(2, explanations.Count);
+        Assert.All(explanations, static e => Assert.DoesNotContain("no idempotence", e.Text, StringComparison.Ordinal));
+        Assert.Contains("(idempotent producer id 7, yet the broker did not recognise the retry", explanations[0].Text, StringComparison.Ordinal);
+        Assert.Contains("(idempotent, but the retry came from producer id 8, the original from 7", explanations[1].Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,7 +6,11 @@ using Spectre.Console.Cli;
 
 namespace ReliableKafka.Cli.Commands.Faults;
 
-/// <summary><c>rk fault crash|restart|shutdown|pause|resume BROKER</c>: one broker's process, as a fault hook calls it.</summary>
+/// <summary>
+/// <c>rk fault crash|restart|shutdown|pause|resume|stop|start BROKER</c>: one broker's process, as a fault hook calls it.
+/// <c>stop</c> and <c>start</c> are <c>shutdown</c> and <c>restart</c> under the names <c>rk audit --fault-command</c>
+/// passes as <c>{action}</c>, so <c>rk fault {action} {broker}</c> is a fault command as it is.
+/// </summary>
 internal sealed class BrokerCommand : FaultCommand<BrokerCommand.Settings>
 {
     /// <summary>The actions, with their help text.</summary>
@@ -17,7 +21,17 @@ internal sealed class BrokerCommand : FaultCommand<BrokerCommand.Settings>
         ("shutdown", "Shut a broker down cleanly, as Kafka's controlled shutdown does: its leaderships move first, then it stops."),
         ("pause", "Pause a broker, like SIGSTOP: nothing is answered; after broker.session.timeout.ms it is fenced."),
         ("resume", "Resume a paused broker (ends its pause faults); a fenced broker rejoins as a follower."),
+        ("stop", "The same as shutdown (a clean, controlled shutdown), named as rk audit's fault command passes it."),
+        ("start", "The same as restart, named as rk audit's fault command passes it."),
     ];
+
+    /// <summary>The action an alias stands for: stop is shutdown, start is restart.</summary>
+    private static string Action(CommandContext context) => context.Name switch
+    {
+        "stop" => "shutdown",
+        "start" => "restart",
+        var name => name,
+    };
 
     public class Settings : FaultSettings
     {
@@ -29,7 +43,7 @@ internal sealed class BrokerCommand : FaultCommand<BrokerCommand.Settings>
             Broker < 0 ? ValidationResult.Error($"BROKER must be a broker id such as 1, not {Broker}.") : base.Validate();
     }
 
-    protected override ControlRequest Request(CommandContext context, Settings settings) => context.Name switch
+    protected override ControlRequest Request(CommandContext context, Settings settings) => Action(context) switch
     {
         "pause" => ControlRequest.AddFault(new JsonObject { ["kind"] = "pause", ["broker"] = settings.Broker }),
         var action => ControlRequest.Post($"/brokers/{settings.Broker}/{action}"),
@@ -38,7 +52,7 @@ internal sealed class BrokerCommand : FaultCommand<BrokerCommand.Settings>
     protected override void Render(CommandContext context, Settings settings, JsonElement answer)
     {
         var broker = settings.Broker;
-        switch (context.Name)
+        switch (Action(context))
         {
             case "crash":
                 FaultOutput.Line($"broker {broker} crashed; its partitions elect other leaders; 'rk fault restart {broker}' restarts it");
