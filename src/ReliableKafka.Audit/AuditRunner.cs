@@ -233,6 +233,7 @@ public sealed class AuditRunner
             }
 
             var (settings, deliveryTimeout) = EffectiveSettings(configuration, scenario, target.BootstrapServers, clientId);
+            expected = ExpectationTable.For(scenario.Id, configuration.Traits, settings);
             var recorder = new DeliveryRecorder();
             var spillPath = Path.Combine(_options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "rk-audit"), $"{tag}-spill.db");
             Directory.CreateDirectory(Path.GetDirectoryName(spillPath)!);

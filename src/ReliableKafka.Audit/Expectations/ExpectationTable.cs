@@ -12,6 +12,33 @@ internal static class ExpectationTable
     private const Expectation P = Expectation.Possible;
     private const Expectation E = Expectation.Expected;
 
+    /// <summary>
+    /// The expectations of <paramref name="scenario"/> for a configuration whose effective settings are
+    /// <paramref name="effective"/> (the audit's timeouts applied): when its delivery timeout leaves no room to retry
+    /// a request that went unanswered, idempotence cannot keep its promise, and the table says so.
+    /// </summary>
+    public static ExpectedBehaviour For(string scenario, ConfigurationTraits traits, IReadOnlyDictionary<string, string> effective)
+    {
+        var expected = For(scenario, traits);
+        if (traits.Acks != -1 || !traits.Idempotent || scenario is not (ScenarioIds.LostAcks or ScenarioIds.NetworkCut))
+        {
+            return expected;
+        }
+
+        var delivery = Milliseconds(effective, "message.timeout.ms", ConfigurationTraits.DefaultDeliveryTimeoutMs);
+        var wait = Math.Max(Milliseconds(effective, "request.timeout.ms", 30_000), Milliseconds(effective, "socket.timeout.ms", 60_000));
+        return delivery >= 2 * wait
+            ? expected
+            : expected with
+            {
+                Duplication = P,
+                Why = $"delivery.timeout.ms {delivery} is less than twice the time the client waits for an answer ({wait} ms, the larger of request.timeout.ms and socket.timeout.ms): "
+                    + "after a lost answer there is no time left to retry, so the message times out while its batch may be in the log; librdkafka then bumps the producer epoch "
+                    + "and sends the partition's other in-flight batches again under the new epoch, which the broker cannot recognise as retries (it deduplicates within an epoch). "
+                    + "Idempotence keeps its promise only with room to retry: raise delivery.timeout.ms.",
+            };
+    }
+
     public static ExpectedBehaviour For(string scenario, ConfigurationTraits traits)
     {
         if (scenario == ScenarioIds.UncleanElection)
@@ -64,6 +91,9 @@ internal static class ExpectationTable
             _ => F,
         },
     };
+
+    private static long Milliseconds(IReadOnlyDictionary<string, string> settings, string key, long fallback) =>
+        settings.TryGetValue(key, out var raw) && long.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
 
     private static string AcksText(int acks) => acks == -1 ? "all" : acks.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

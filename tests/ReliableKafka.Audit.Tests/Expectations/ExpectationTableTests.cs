@@ -25,6 +25,23 @@ public sealed class ExpectationTableTests
     }
 
     [Fact]
+    public void Idempotence_without_room_to_retry_may_duplicate_under_lost_acks_and_says_why()
+    {
+        var tight = new Dictionary<string, string> { ["message.timeout.ms"] = "1500", ["request.timeout.ms"] = "1000", ["socket.timeout.ms"] = "1000" };
+        var roomy = new Dictionary<string, string> { ["message.timeout.ms"] = "5000", ["request.timeout.ms"] = "1000", ["socket.timeout.ms"] = "1000" };
+        var librdkafkaDefaults = new Dictionary<string, string> { ["message.timeout.ms"] = "30000" };
+
+        var tightLostAcks = ExpectationTable.For(ScenarioIds.LostAcks, AuditConfigurations.AtLeastOnce.Traits, tight);
+
+        Assert.Equal((F, P, F), (tightLostAcks.Loss, tightLostAcks.Duplication, tightLostAcks.Reordering));
+        Assert.Contains("delivery.timeout.ms 1500 is less than twice the time the client waits for an answer (1000 ms", tightLostAcks.Why, StringComparison.Ordinal);
+        Assert.Equal(F, ExpectationTable.For(ScenarioIds.LostAcks, AuditConfigurations.Critical.Traits, roomy).Duplication);
+        Assert.Equal(F, ExpectationTable.For(ScenarioIds.LeaderCrash, AuditConfigurations.AtLeastOnce.Traits, tight).Duplication);
+        Assert.Equal(P, ExpectationTable.For(ScenarioIds.LostAcks, AuditConfigurations.AtLeastOnce.Traits, librdkafkaDefaults).Duplication);
+        Assert.Equal(E, ExpectationTable.For(ScenarioIds.LostAcks, AuditConfigurations.AcksAll.Traits, tight).Duplication);
+    }
+
+    [Fact]
     public void Unclean_election_may_lose_anything_for_every_configuration()
     {
         Assert.All(AuditConfigurations.All, static c => Assert.Equal((P, P, P), For(ScenarioIds.UncleanElection, c)));
