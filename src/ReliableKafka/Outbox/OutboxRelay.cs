@@ -21,7 +21,7 @@ public sealed partial class OutboxRelay : BackgroundService
     private readonly OutboxRelayOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly string _owner;
     private readonly TimeSpan _lease;
     private long _published;
@@ -52,13 +52,10 @@ public sealed partial class OutboxRelay : BackgroundService
     /// <summary>Wakes the relay now (call after committing an event) instead of at the next poll.</summary>
     public void Notify()
     {
-        try
+        // Wake every idle worker, at most once each.
+        if (_wake.CurrentCount < _options.Workers)
         {
             _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken.
         }
     }
 
@@ -68,6 +65,14 @@ public sealed partial class OutboxRelay : BackgroundService
         await _store.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
         var released = await _store.ReleaseLeasesAsync(_store.IsSingleProcess ? null : _owner, stoppingToken).ConfigureAwait(false);
         LogStarted(_logger, _store.Kind, _owner, released, _lease.TotalSeconds);
+
+        // Several rounds in flight: while one waits for its acknowledgements, another claims and publishes. They never
+        // hold the same key at once: a key's next event is claimable only once the one before it is marked sent.
+        await Task.WhenAll(Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None))).ConfigureAwait(false);
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             int claimed;

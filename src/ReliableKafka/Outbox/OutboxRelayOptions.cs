@@ -6,6 +6,12 @@ public sealed class OutboxRelayOptions
     /// <summary>Events claimed and published per round. The default is 1000.</summary>
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Rounds in flight at once: while one round waits for its acknowledgements, the next claims and publishes. Each
+    /// key still has at most one event in flight, so per-key order holds. The default is 2.
+    /// </summary>
+    public int Workers { get; set; } = 2;
+
     /// <summary>How long the relay sleeps when the outbox is empty (unless woken by <see cref="OutboxRelay.Notify"/>). The default is 200 ms.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -33,6 +39,11 @@ public sealed class OutboxRelayOptions
         if (BatchSize is < 1 or > 100_000)
         {
             errors.Add($"BatchSize must be between 1 and 100000, not {BatchSize}.");
+        }
+
+        if (Workers is < 1 or > 16)
+        {
+            errors.Add($"Workers must be between 1 and 16, not {Workers}.");
         }
 
         if (PollInterval <= TimeSpan.Zero || RetryBackoff <= TimeSpan.Zero || MaxRetryBackoff < RetryBackoff)
