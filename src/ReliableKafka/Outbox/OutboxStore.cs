@@ -27,6 +27,16 @@ public abstract class OutboxStore
     /// <returns>An open connection.</returns>
     public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes this store's in-process write turn; dispose the result after the write transaction commits. With SQLite
+    /// (one writer at a time) the service's own write transactions should take it too: writers then queue here, in
+    /// order, instead of in SQLite's busy handler, which sleeps up to 100 ms at a time. With PostgreSQL it costs nothing
+    /// and waits for nothing.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The turn, to dispose.</returns>
+    public virtual ValueTask<IDisposable> EnterWriteAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<IDisposable>(NoTurn.Instance);
+
     /// <summary>Creates the outbox table and its indexes when they do not exist.</summary>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>A task that completes when the schema exists.</returns>
@@ -105,6 +115,7 @@ public abstract class OutboxStore
     internal async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = ClaimSql;
@@ -157,6 +168,7 @@ public abstract class OutboxStore
         }
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (connection.CanCreateBatch)
@@ -221,6 +233,7 @@ public abstract class OutboxStore
     /// <summary>Gives back the leases of <paramref name="owner"/> (all leases when null), so those rows are claimable at once.</summary>
     internal async Task<int> ReleaseLeasesAsync(string? owner, CancellationToken cancellationToken)
     {
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = owner is null
@@ -287,6 +300,17 @@ public abstract class OutboxStore
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
+    }
+}
+
+/// <summary>The write turn of a store that needs none.</summary>
+internal sealed class NoTurn : IDisposable
+{
+    public static readonly NoTurn Instance = new();
+
+    public void Dispose()
+    {
+        // Nothing was taken.
     }
 }
 

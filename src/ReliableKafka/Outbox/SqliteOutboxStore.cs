@@ -9,7 +9,9 @@ namespace ReliableKafka.Outbox;
 /// </summary>
 public sealed class SqliteOutboxStore : OutboxStore
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _gate;
 
     /// <summary>Creates a store over a SQLite database.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, for example <c>Data Source=tasks.db</c>.</param>
@@ -18,7 +20,19 @@ public sealed class SqliteOutboxStore : OutboxStore
         : base(time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = true }.ToString();
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
+        _connectionString = builder.ToString();
+
+        // One gate per database file in this process, whichever store objects point at it.
+        var file = string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" ? _connectionString : Path.GetFullPath(builder.DataSource);
+        _gate = Gates.GetOrAdd(file, static _ => new SemaphoreSlim(1, 1));
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<IDisposable> EnterWriteAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Turn(_gate);
     }
 
     /// <summary>
@@ -52,6 +66,19 @@ public sealed class SqliteOutboxStore : OutboxStore
     }
 
     internal override bool IsSingleProcess => true;
+
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
 
     private protected override string SchemaSql => """
         PRAGMA journal_mode = WAL;

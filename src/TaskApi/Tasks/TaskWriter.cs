@@ -94,6 +94,8 @@ public sealed partial class TaskWriter : BackgroundService
         var completed = 0;
         try
         {
+            // SQLite has one writer at a time: take the store's turn so the relay and this loop queue in-process.
+            using var turn = await _database.Outbox.EnterWriteAsync(CancellationToken.None);
             await using var connection = await _database.OpenAsync(CancellationToken.None);
             if (_database.Kind == "sqlite")
             {

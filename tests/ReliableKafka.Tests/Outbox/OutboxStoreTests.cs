@@ -5,6 +5,31 @@ namespace ReliableKafka.Tests.Outbox;
 /// <summary>The store's own statements, on a real SQLite file and a real PostgreSQL database.</summary>
 public sealed class OutboxStoreTests
 {
+    [Fact]
+    public async Task Sqlite_writers_of_one_file_take_turns_in_process_and_postgresql_writers_do_not_wait()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"rk-turns-{Guid.NewGuid():N}.db");
+        var first = new SqliteOutboxStore($"Data Source={path}");
+        var second = new SqliteOutboxStore($"Data Source={path};Cache=Shared");
+        var elsewhere = new SqliteOutboxStore($"Data Source={path}.other");
+
+        var held = await first.EnterWriteAsync();
+        var waiting = second.EnterWriteAsync().AsTask();
+        var other = elsewhere.EnterWriteAsync().AsTask();
+        await Task.Delay(100);
+
+        Assert.False(waiting.IsCompleted);
+        Assert.True(other.IsCompletedSuccessfully);
+        held.Dispose();
+        held.Dispose();
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+        (await other).Dispose();
+        await using var postgres = new PostgreSqlOutboxStore("Host=127.0.0.1;Database=unused");
+        using var a = await postgres.EnterWriteAsync();
+        using var b = await postgres.EnterWriteAsync();
+        Assert.NotNull(b);
+    }
+
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
