@@ -22,7 +22,7 @@ app.Configure(config =>
         .WithDescription("Recommend a reliability profile, the producer configuration (C#, .properties, appsettings JSON) and topic settings, with reasons. Asks what it is not given, when interactive; otherwise every question needs its flag (exit 2 names the missing ones).")
         .WithExample("advise", "--loss-impact", "critical", "--latency-ms", "100", "--brokers", "3", "--peak-rate", "2000", "--consumers-deduplicate", "yes");
     config.AddCommand<LintCommand>("lint")
-        .WithDescription("Check a producer configuration (.properties, JSON, or an appsettings.json section) with ReliableKafka's rules RK001-RK011. Exit 0 no errors, 1 errors, 2 unreadable input.")
+        .WithDescription("Check a producer configuration (.properties, JSON, or an appsettings.json section) with ReliableKafka's rules RK001-RK012. Exit 0 no errors, 1 errors, 2 unreadable input.")
         .WithExample("lint", "producer.properties", "--profile", "Critical")
         .WithExample("lint", "appsettings.json", "--section", "Kafka:Producer", "--json");
     config.AddFaultBranch();

@@ -74,8 +74,9 @@ public sealed class LintCommandTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("RK011", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("RK012", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("warning", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("OK: 0 error(s), 1 warning(s)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("OK: 0 error(s), 2 warning(s)", run.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]

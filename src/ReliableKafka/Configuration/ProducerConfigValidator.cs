@@ -12,6 +12,8 @@ public static class ProducerConfigValidator
     private const long DefaultDeliveryTimeoutMs = 300_000;
     private const long DefaultLingerMs = 5;
     private const long DefaultRequestTimeoutMs = 30_000;
+    private const long DefaultSocketTimeoutMs = 60_000;
+    private const string SocketTimeout = "socket.timeout.ms";
     private const long DefaultRetries = int.MaxValue;
     private const long DefaultMaxInFlight = 1_000_000;
     private const long MinimumRecommendedDeliveryTimeoutMs = 30_000;
@@ -20,7 +22,7 @@ public static class ProducerConfigValidator
     [
         KafkaProperties.MaxInFlight, KafkaProperties.Retries, KafkaProperties.DeliveryTimeout, KafkaProperties.Linger,
         KafkaProperties.RequestTimeout, "retry.backoff.ms", "batch.size", "batch.num.messages", "message.max.bytes",
-        "queue.buffering.max.messages", "queue.buffering.max.kbytes", KafkaProperties.StatisticsInterval,
+        "queue.buffering.max.messages", "queue.buffering.max.kbytes", KafkaProperties.StatisticsInterval, SocketTimeout,
     ];
 
     /// <summary>
@@ -100,6 +102,10 @@ public static class ProducerConfigValidator
         }
 
         CheckTimeouts(context, profile);
+        if (idempotence == true || (idempotence is null && profile == ReliabilityProfile.Critical))
+        {
+            CheckRoomToRetry(context);
+        }
 
         if (profile == ReliabilityProfile.Critical)
         {
@@ -185,6 +191,29 @@ public static class ProducerConfigValidator
                 deliveryName,
                 $"{deliveryName}={delivery} is under 30 s: a leader election or a rolling restart takes longer, so messages fail during ordinary broker maintenance.",
                 $"Set {deliveryName} to 120000 (two minutes) or more, and handle the failures that remain."));
+        }
+    }
+
+    /// <summary>
+    /// An idempotent producer keeps its promise only when a request that went unanswered can be sent again before the
+    /// message times out: librdkafka notices a lost answer after max(request.timeout.ms, socket.timeout.ms), and a
+    /// message that times out in flight makes it bump the producer epoch, after which the broker can no longer
+    /// recognise re-sent batches (it deduplicates within an epoch). The reliability audit measures this (lost-acks).
+    /// </summary>
+    private static void CheckRoomToRetry(Context context)
+    {
+        var delivery = context.Integer(KafkaProperties.DeliveryTimeout) ?? DefaultDeliveryTimeoutMs;
+        var request = context.Integer(KafkaProperties.RequestTimeout) ?? DefaultRequestTimeoutMs;
+        var socket = context.Integer(SocketTimeout) ?? DefaultSocketTimeoutMs;
+        var wait = Math.Max(request, socket);
+        var deliveryName = context.Name(KafkaProperties.DeliveryTimeout);
+        if (delivery > 0 && delivery < 2 * wait)
+        {
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.NoRoomToRetry, FindingSeverity.Warning, deliveryName,
+                $"{deliveryName}={delivery} leaves no room to retry a lost answer: the client waits up to {wait} ms for one (the larger of {context.Name(KafkaProperties.RequestTimeout)}={request} and {SocketTimeout}={socket}), "
+                + "so a message can time out in flight; the idempotent producer then bumps its epoch and batches sent again can be duplicated.",
+                $"Set {deliveryName} to at least {2 * wait} (twice that wait), or lower {SocketTimeout} and {context.Name(KafkaProperties.RequestTimeout)}."));
         }
     }
 

@@ -38,4 +38,7 @@ public static class RuleIds
 
     /// <summary>delivery.timeout.ms under 30 s: messages fail during ordinary broker maintenance.</summary>
     public const string ShortDeliveryTimeout = "RK011";
+
+    /// <summary>An idempotent producer whose delivery.timeout.ms is under twice max(request.timeout.ms, socket.timeout.ms): no room to retry a lost answer.</summary>
+    public const string NoRoomToRetry = "RK012";
 }

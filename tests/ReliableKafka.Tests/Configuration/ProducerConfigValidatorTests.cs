@@ -62,6 +62,24 @@ public sealed class ProducerConfigValidatorTests
     }
 
     [Fact]
+    public void An_idempotent_producer_without_room_to_retry_a_lost_answer_is_warned()
+    {
+        // The lesson's at-least-once configuration: 30 s against librdkafka's 60 s socket timeout.
+        var lesson = Settings(("bootstrap.servers", "kafka:9092"), ("acks", "all"), ("enable.idempotence", "true"), ("delivery.timeout.ms", "30000"), ("linger.ms", "0"));
+        var tuned = Settings(("bootstrap.servers", "kafka:9092"), ("acks", "all"), ("enable.idempotence", "true"), ("delivery.timeout.ms", "30000"), ("linger.ms", "0"), ("socket.timeout.ms", "10000"), ("request.timeout.ms", "10000"));
+        var notIdempotent = Settings(("bootstrap.servers", "kafka:9092"), ("acks", "all"), ("enable.idempotence", "false"), ("delivery.timeout.ms", "30000"), ("linger.ms", "0"));
+
+        var finding = Assert.Single(ProducerConfigValidator.Validate(lesson, profile: null), static f => f.RuleId == RuleIds.NoRoomToRetry);
+
+        Assert.Equal(FindingSeverity.Warning, finding.Severity);
+        Assert.StartsWith("delivery.timeout.ms=30000 leaves no room to retry a lost answer: the client waits up to 60000 ms", finding.Message, StringComparison.Ordinal);
+        Assert.Equal("Set delivery.timeout.ms to at least 120000 (twice that wait), or lower socket.timeout.ms and request.timeout.ms.", finding.Fix);
+        Assert.DoesNotContain(ProducerConfigValidator.Validate(tuned, profile: null), static f => f.RuleId == RuleIds.NoRoomToRetry);
+        Assert.DoesNotContain(ProducerConfigValidator.Validate(notIdempotent, profile: null), static f => f.RuleId == RuleIds.NoRoomToRetry);
+        Assert.DoesNotContain(ProducerConfigValidator.Validate([.. ReliabilityProfiles.GetDefaults(ReliabilityProfile.Critical).Select(static p => new KeyValuePair<string, string?>(p.Key, p.Value)), new("bootstrap.servers", "kafka:9092")], ReliabilityProfile.Critical), static f => f.RuleId == RuleIds.NoRoomToRetry);
+    }
+
+    [Fact]
     public void Acks_1_and_no_idempotence_under_critical_are_errors()
     {
         var findings = ProducerConfigValidator.Errors(
