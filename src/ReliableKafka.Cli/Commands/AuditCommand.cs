@@ -39,7 +39,7 @@ internal sealed class AuditCommand : AsyncCommand<AuditCommand.Settings>
         public string[] Scenarios { get; init; } = [];
 
         [CommandOption("--config <ID|FILE>")]
-        [Description("A configuration to audit: acks0, acks1, acks-all, critical, at-least-once, or a producer configuration file (.json or .properties; its id is the file's name), checked with the rules RK001-RK011 first. Repeat the flag or give a comma-separated list.")]
+        [Description("A configuration to audit: acks0, acks1, acks-all, critical, at-least-once, or a producer configuration file (.json or .properties; its id is the file's name), checked with the rules RK001-RK012 first. Repeat the flag or give a comma-separated list.")]
         public string[] Configs { get; init; } = [];
 
         [CommandOption("--json <FILE>")]
