@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Npgsql;
 using ReliableKafka.Outbox;
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Tests.Outbox;
 
@@ -144,36 +145,9 @@ internal static class OutboxCluster
             DeadLetters = new DeadLetterOptions { SpillPath = Path.Combine(Path.GetTempPath(), $"rk-spill-{Guid.NewGuid():N}.db") },
         });
 
-    /// <summary>Every record of a topic, per partition in offset order, until <paramref name="expected"/> arrived or 20 s passed.</summary>
-    public static List<ConsumeResult<string, string>> ReadAll(SimulatedCluster cluster, string topic, int expected)
-    {
-        var partitions = cluster.Describe().Topics.Single(t => t.Name == topic).Partitions.Count;
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "outbox-reader", EnablePartitionEof = true })
-            .SetLogHandler(static (_, _) => { }).Build();
-        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var records = new List<ConsumeResult<string, string>>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var atEnd = new HashSet<int>();
-        while (DateTime.UtcNow < deadline && (records.Count < expected || atEnd.Count < partitions))
-        {
-            var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (record is null)
-            {
-                continue;
-            }
-
-            if (record.IsPartitionEOF)
-            {
-                atEnd.Add(record.Partition.Value);
-                continue;
-            }
-
-            atEnd.Remove(record.Partition.Value);
-            records.Add(record);
-        }
-
-        return records;
-    }
+    /// <summary>Every record of a topic; see <see cref="TopicReader.ReadAll"/>.</summary>
+    public static List<ConsumeResult<string, string>> ReadAll(SimulatedCluster cluster, string topic, int expected) =>
+        TopicReader.ReadAll(cluster.BootstrapServers, topic, expected);
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
