@@ -122,7 +122,7 @@ public sealed class ClusterCommandTests
         var cleared = await (await http.DeleteAsync("/faults")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, cleared.GetProperty("cleared").GetInt32());
 
-        var truth = await http.GetFromJsonAsync<JsonElement>("/truth?topic=orders&partition=0");
+        var truth = await http.GetFromJsonAsync<JsonElement>("/events?topic=orders&partition=0");
         Assert.Contains(truth.EnumerateArray(), static e => e.GetProperty("kind").GetString() == "Elected" && e.GetProperty("leaderEpoch").GetInt32() == 1);
     }
 

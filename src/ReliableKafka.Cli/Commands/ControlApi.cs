@@ -66,8 +66,6 @@ internal static class ControlApi
         });
         app.MapPost("/brokers/{id:int}/shutdown", (int id) => BrokerAction(cluster, id, () => cluster.ShutdownBroker(id), "down"));
         app.MapPost("/brokers/{id:int}/resume", (int id) => Resume(cluster, id));
-        app.MapGet("/truth", (string? topic, int? partition) =>
-            Results.Json(topic is null ? cluster.Truth.Events : cluster.Truth.For(topic, partition ?? 0), Json));
         app.MapGet("/events", (string? kind, string? topic, int? partition, int? broker, long? since) => Events(cluster, kind, topic, partition, broker, since));
         app.MapGet("/faults", () => Results.Json(cluster.ActiveFaults.Select(Describe), Json));
         app.MapPost("/faults", async (HttpRequest request) =>
