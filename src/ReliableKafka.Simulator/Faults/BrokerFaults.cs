@@ -45,7 +45,7 @@ public sealed class BrokerFaults
     public FaultHandle DropProduceResponses(int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        return Add(new Entry(EntryKind.DropProduceResponse, null, default, null, null, TimeSpan.Zero, NetworkCutMode.Blackhole), "drop-produce-responses",
+        return Add(new Entry(EntryKind.DropProduceResponse), "drop-produce-responses",
             $"drop the responses to {count} Produce request(s) on broker {_broker} after the append", count);
     }
 
@@ -57,7 +57,7 @@ public sealed class BrokerFaults
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
         var key = api is null ? (ApiKey?)null : ParseApi(api, nameof(api), onlyInjectable: false);
-        return Add(new Entry(EntryKind.Delay, key, default, null, null, delay, NetworkCutMode.Blackhole), "delay",
+        return Add(new Entry(EntryKind.Delay) { Api = key, Delay = delay }, "delay",
             $"delay {(key is null ? "every response" : $"{key} responses")} of broker {_broker} by {delay.TotalMilliseconds:0} ms", null);
     }
 
@@ -79,7 +79,7 @@ public sealed class BrokerFaults
         var key = ParseApi(api, nameof(api), onlyInjectable: true);
         var code = ParseError(error);
         var where = topic is null ? "" : partition is null ? $" for {topic}" : $" for {topic}[{partition}]";
-        return Add(new Entry(EntryKind.Error, key, code, topic, partition, TimeSpan.Zero, NetworkCutMode.Blackhole), "error",
+        return Add(new Entry(EntryKind.Error) { Api = key, Error = code, Topic = topic, Partition = partition }, "error",
             $"answer {count} {key} request(s) to broker {_broker}{where} with {KafkaErrors.Name(code)} ({(short)code})", count);
     }
 
@@ -96,7 +96,7 @@ public sealed class BrokerFaults
             _paused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        var handle = Add(new Entry(EntryKind.Pause, null, default, null, null, TimeSpan.Zero, NetworkCutMode.Blackhole), "pause", $"pause broker {_broker}", null);
+        var handle = Add(new Entry(EntryKind.Pause), "pause", $"pause broker {_broker}", null);
         _pauseChanged(true);
         return handle;
     }
@@ -111,7 +111,7 @@ public sealed class BrokerFaults
     public FaultHandle CutNetwork(string? clientId, NetworkCutMode mode)
     {
         var who = clientId is null ? "every client" : $"client.id '{clientId}'";
-        var handle = Add(new Entry(EntryKind.Cut, null, default, clientId, null, TimeSpan.Zero, mode), "network-cut",
+        var handle = Add(new Entry(EntryKind.Cut) { ClientId = clientId, Mode = mode }, "network-cut",
             $"cut {who} off broker {_broker} ({mode.ToString().ToLowerInvariant()})", null);
         if (mode == NetworkCutMode.Reset)
         {
@@ -143,7 +143,7 @@ public sealed class BrokerFaults
         var code = KafkaErrorCode.None;
         Take(EntryKind.Error, e =>
         {
-            if (e.Api != api || (e.Text is not null && topic is not null && e.Text != topic) || (e.Partition is { } p && partition >= 0 && p != partition))
+            if (e.Api != api || (e.Topic is not null && topic is not null && e.Topic != topic) || (e.Partition is { } p && partition >= 0 && p != partition))
             {
                 return false;
             }
@@ -174,7 +174,7 @@ public sealed class BrokerFaults
     {
         foreach (var entry in Volatile.Read(ref _entries))
         {
-            if (entry.Kind == EntryKind.Cut && (entry.Text is null || entry.Text == clientId) && entry.Handle.IsActive)
+            if (entry.Kind == EntryKind.Cut && (entry.ClientId is null || entry.ClientId == clientId) && entry.Handle.IsActive)
             {
                 return entry.Mode;
             }
@@ -256,8 +256,23 @@ public sealed class BrokerFaults
         Cut,
     }
 
-    private sealed record Entry(EntryKind Kind, ApiKey? Api, KafkaErrorCode Error, string? Text, int? Partition, TimeSpan Delay, NetworkCutMode Mode)
+    /// <summary>One fault in force; only the fields of its kind are set.</summary>
+    private sealed record Entry(EntryKind Kind)
     {
+        public ApiKey? Api { get; init; }
+
+        public KafkaErrorCode Error { get; init; }
+
+        public string? Topic { get; init; }
+
+        public int? Partition { get; init; }
+
+        public string? ClientId { get; init; }
+
+        public TimeSpan Delay { get; init; }
+
+        public NetworkCutMode Mode { get; init; }
+
         public FaultHandle Handle { get; set; } = null!;
     }
 }
