@@ -10,8 +10,8 @@ namespace ReliableKafka.Audit;
 /// <param name="cluster">The cluster; not disposed by this object.</param>
 public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterFaults
 {
-    /// <summary>Per broker: responses asked to be dropped, and how many the ground truth had recorded dropped by then.</summary>
-    private readonly ConcurrentDictionary<int, (int Requested, int DroppedBefore)> _drops = new();
+    /// <summary>Per broker: the latest dropped-responses fault (it counts down as responses are dropped).</summary>
+    private readonly ConcurrentDictionary<int, Simulator.Faults.FaultHandle> _drops = new();
 
     /// <summary>The network cuts in force, by client and broker.</summary>
     private readonly ConcurrentDictionary<(string ClientId, int Broker), Simulator.Faults.FaultHandle> _cuts = new();
@@ -69,15 +69,12 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     public Task DropProduceResponsesAsync(int broker, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        _drops[broker] = (count, DroppedSoFar(broker));
-        Cluster.FaultsOf(broker).DropProduceResponses(count);
+        _drops[broker] = Cluster.FaultsOf(broker).DropProduceResponses(count);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    /// <remarks>Counted from the ground truth's <see cref="TruthEventKind.ResponseDropped"/> events.</remarks>
-    public int PendingDroppedResponses(int broker) =>
-        _drops.TryGetValue(broker, out var drop) ? Math.Max(0, drop.Requested - (DroppedSoFar(broker) - drop.DroppedBefore)) : 0;
+    public int PendingDroppedResponses(int broker) => _drops.TryGetValue(broker, out var drop) ? drop.Remaining ?? 0 : 0;
 
     /// <inheritdoc />
     public Task SetNetworkCutAsync(string clientId, int broker, bool cut, CancellationToken cancellationToken)
@@ -104,8 +101,6 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
 
     /// <inheritdoc />
     public Task<IReadOnlyList<int>> BrokerIdsAsync(CancellationToken cancellationToken) => Task.FromResult(Cluster.BrokerIds);
-
-    private int DroppedSoFar(int broker) => Cluster.Truth.Events.Count(e => e.Kind == TruthEventKind.ResponseDropped && e.Broker == broker);
 
     /// <summary>Clears dropped responses and follower stops, and starts every broker that is down.</summary>
     internal void Heal()

@@ -34,8 +34,8 @@ public sealed class FaultHandle
     /// <summary>What it does, in words.</summary>
     public string Description { get; }
 
-    /// <summary>For counted faults, how many requests it still hits; null for the others.</summary>
-    public int? Remaining => IsCounted ? Math.Max(0, Volatile.Read(ref _remaining)) : null;
+    /// <summary>For counted faults, how many requests it still hits (0 once removed); null for the others.</summary>
+    public int? Remaining => !IsCounted ? null : Volatile.Read(ref _removed) != 0 ? 0 : Math.Max(0, Volatile.Read(ref _remaining));
 
     /// <summary>False once removed or used up.</summary>
     public bool IsActive => Volatile.Read(ref _removed) == 0 && (!IsCounted || Volatile.Read(ref _remaining) > 0);
