@@ -1,19 +1,23 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Cluster;
 
 /// <summary>
-/// One simulated broker: a TCP listener and its connections. Each connection handles one request at a time and
-/// answers in order, as Kafka does. A malformed frame closes that connection only.
+/// One simulated broker: a TCP listener and its connections. Each connection cuts frames with
+/// <see cref="KafkaFrame.TryReadFrame"/>, handles one request at a time and answers in order, as Kafka does. A bad
+/// frame, an unsupported request or a failing handler closes that connection only, and the log says why.
 /// </summary>
 internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, int port)
 {
     private readonly ConcurrentDictionary<Socket, Connection> _connections = new();
+    private readonly ILogger _log = (cluster.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<BrokerNode>();
     private readonly Lock _gate = new();
     private TcpListener? _listener;
     private CancellationTokenSource? _running;
@@ -71,8 +75,9 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
             IsUp = false;
             _running!.Cancel();
             _listener!.Stop();
-            foreach (var socket in _connections.Keys)
+            foreach (var (socket, connection) in _connections)
             {
+                connection.ClosedBy ??= StoppedReason;
                 Reset(socket);
             }
 
@@ -90,10 +95,13 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
         {
             if (clientId is null || connection.ClientId == clientId)
             {
+                connection.ClosedBy ??= "network cut (reset)";
                 Reset(socket);
             }
         }
     }
+
+    private const string StoppedReason = "broker stopped";
 
     private static void Reset(Socket socket)
     {
@@ -123,60 +131,166 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
             }
 
             socket.NoDelay = true;
-            _connections[socket] = new Connection();
-            _ = ServeAsync(socket, token);
+            var connection = new Connection { Remote = socket.RemoteEndPoint?.ToString() };
+            _connections[socket] = connection;
+            _ = ServeAsync(socket, connection, token);
         }
     }
 
-    private async Task ServeAsync(Socket socket, CancellationToken token)
+    /// <summary>Reads frames off one connection and serves them in order until the connection closes; logs why it closed.</summary>
+    private async Task ServeAsync(Socket socket, Connection connection, CancellationToken token)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
-        var sizeBuffer = new byte[4];
-        var connection = _connections.GetValueOrDefault(socket) ?? new Connection();
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         try
         {
-            while (!token.IsCancellationRequested)
+            var open = true;
+            while (open)
             {
-                await stream.ReadExactlyAsync(sizeBuffer, token).ConfigureAwait(false);
-                var size = BinaryPrimitives.ReadInt32BigEndian(sizeBuffer);
-                if (size <= 0 || size > KafkaFrame.DefaultMaxFrameSize)
+                var read = await reader.ReadAsync(token).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                while (open && KafkaFrame.TryReadFrame(ref buffer, out var frame))
                 {
-                    return;
+                    open = await ServeFrameAsync(socket, stream, frame, connection, token).ConfigureAwait(false);
                 }
 
-                var frame = ArrayPool<byte>.Shared.Rent(size);
-                try
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (open && read.IsCompleted)
                 {
-                    await stream.ReadExactlyAsync(frame.AsMemory(0, size), token).ConfigureAwait(false);
-                    connection.ClientId ??= ReadClientId(frame.AsSpan(0, size));
-                    if (connection.Silenced || (Faults.Any && !await BeforeRequestAsync(socket, connection, token).ConfigureAwait(false)))
-                    {
-                        continue;
-                    }
-
-                    using var response = await cluster.Handler.HandleAsync(this, frame.AsMemory(0, size), token).ConfigureAwait(false);
-                    if (response is null || (Faults.Any && !await BeforeResponseAsync(frame, connection, token).ConfigureAwait(false)))
-                    {
-                        continue;
-                    }
-
-                    await stream.WriteAsync(response.WrittenMemory, token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(frame);
+                    BrokerLog.ClientClosed(_log, Id, connection.ClientId, connection.Remote, buffer.Length);
+                    open = false;
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or EndOfStreamException or KafkaProtocolException or ConnectionClosedException)
+        catch (KafkaFrameSizeException e) when (e.IsOversized)
         {
-            // The client went away, the broker stopped, or the request was malformed: this connection ends.
+            BrokerLog.OversizedFrame(_log, Id, connection.ClientId, connection.Remote, e.Size, e.MaxFrameSize);
+        }
+        catch (KafkaFrameSizeException e)
+        {
+            BrokerLog.BadFrame(_log, Id, connection.ClientId, connection.Remote, e.Message);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The broker reset the socket (a fault, or it stopped), or the client went away.
+            switch (connection.ClosedBy)
+            {
+                case StoppedReason:
+                    BrokerLog.BrokerStopped(_log, Id, connection.ClientId, connection.Remote);
+                    break;
+                case { } fault:
+                    BrokerLog.ClosedByFault(_log, Id, connection.ClientId, connection.Remote, fault);
+                    break;
+                case null when token.IsCancellationRequested:
+                    BrokerLog.BrokerStopped(_log, Id, connection.ClientId, connection.Remote);
+                    break;
+                default:
+                    BrokerLog.ClientReset(_log, Id, connection.ClientId, connection.Remote, e);
+                    break;
+            }
         }
         finally
         {
             _connections.TryRemove(socket, out _);
+            await reader.CompleteAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Serves one request frame; false when the connection must close (the reason is logged).</summary>
+    private async Task<bool> ServeFrameAsync(Socket socket, NetworkStream stream, ReadOnlySequence<byte> frame, Connection connection, CancellationToken token)
+    {
+        // A frame that spans buffer segments is copied once so the codec reads one span; the copy lives for the request.
+        byte[]? copy = null;
+        var memory = frame.IsSingleSegment ? frame.First : (copy = ArrayPool<byte>.Shared.Rent((int)frame.Length)).AsMemory(0, (int)frame.Length);
+        try
+        {
+            if (copy is not null)
+            {
+                frame.CopyTo(copy);
+            }
+
+            return await ServeRequestAsync(socket, stream, memory, connection, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (copy is not null)
+            {
+                ArrayPool<byte>.Shared.Return(copy);
+            }
+        }
+    }
+
+    private async Task<bool> ServeRequestAsync(Socket socket, NetworkStream stream, ReadOnlyMemory<byte> frame, Connection connection, CancellationToken token)
+    {
+        RequestHeader header;
+        KafkaReader body;
+        try
+        {
+            header = KafkaFrame.ReadRequestHeader(frame, out body);
+        }
+        catch (KafkaProtocolException e)
+        {
+            BrokerLog.BadFrame(_log, Id, connection.ClientId, connection.Remote, e.Message);
+            return false;
+        }
+
+        connection.ClientId ??= header.ClientId;
+        try
+        {
+            if (connection.Silenced || (Faults.Any && !await BeforeRequestAsync(socket, connection, token).ConfigureAwait(false)))
+            {
+                return true;
+            }
+        }
+        catch (ConnectionClosedException e)
+        {
+            BrokerLog.ClosedByFault(_log, Id, connection.ClientId, connection.Remote, e.Message);
+            return false;
+        }
+
+        KafkaWriter? response;
+        try
+        {
+            response = await cluster.Handler.HandleAsync(this, header, body, token).ConfigureAwait(false);
+        }
+        catch (UnsupportedRequestException)
+        {
+            BrokerLog.UnsupportedRequest(_log, Id, connection.ClientId, connection.Remote, header.ApiKey, header.ApiVersion);
+            return false;
+        }
+        catch (KafkaProtocolException e)
+        {
+            BrokerLog.MalformedRequest(_log, Id, connection.ClientId, connection.Remote, header.ApiKey, header.ApiVersion, e.Message);
+            return false;
+        }
+        catch (ConnectionClosedException e)
+        {
+            BrokerLog.ClosedByHandler(_log, Id, connection.ClientId, connection.Remote, header.ApiKey, e.Message);
+            return false;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // A failing handler ends its own connection; the broker and its other connections go on.
+            BrokerLog.HandlerFailed(_log, Id, connection.ClientId, connection.Remote, header.ApiKey, header.ApiVersion, e);
+            return false;
+        }
+
+        using (response)
+        {
+            if (response is null || (Faults.Any && !await BeforeResponseAsync(header.ApiKey, connection, token).ConfigureAwait(false)))
+            {
+                return true;
+            }
+
+            await stream.WriteAsync(response.WrittenMemory, token).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>Applies network cuts and a pause to a request just read; false when it must go unanswered.</summary>
@@ -200,9 +314,8 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
     /// its connection: TCP delivers in order, so nothing sent after it can arrive either, and the client must time
     /// out, reconnect and retry (requests that follow on that connection are read and go unanswered, as if lost too).
     /// </summary>
-    private async ValueTask<bool> BeforeResponseAsync(byte[] frame, Connection connection, CancellationToken token)
+    private async ValueTask<bool> BeforeResponseAsync(ApiKey apiKey, Connection connection, CancellationToken token)
     {
-        var apiKey = (ApiKey)BinaryPrimitives.ReadInt16BigEndian(frame);
         if (apiKey == ApiKey.Produce && Faults.TakeDroppedProduceResponse())
         {
             connection.Silenced = true;
@@ -219,22 +332,16 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
         return true;
     }
 
-    /// <summary>The client.id of a request header v1+ (api key, version, correlation id, then an int16-length string).</summary>
-    private static string? ReadClientId(ReadOnlySpan<byte> frame)
-    {
-        if (frame.Length < 10)
-        {
-            return null;
-        }
-
-        var length = BinaryPrimitives.ReadInt16BigEndian(frame[8..]);
-        return length < 0 || frame.Length < 10 + length ? null : System.Text.Encoding.UTF8.GetString(frame.Slice(10, length));
-    }
-
     /// <summary>What the broker knows of one connection.</summary>
     private sealed class Connection
     {
         public string? ClientId { get; set; }
+
+        /// <summary>The client's address, kept for the log after the socket closes.</summary>
+        public string? Remote { get; init; }
+
+        /// <summary>Why the broker reset this connection itself (a fault, or the broker stopping), for the log.</summary>
+        public string? ClosedBy { get; set; }
 
         /// <summary>Set when a response on it was dropped: nothing more is answered on this connection.</summary>
         public bool Silenced { get; set; }

@@ -3,11 +3,43 @@ using ReliableKafka.Simulator.Protocol;
 namespace ReliableKafka.Simulator.Cluster;
 
 /// <summary>
-/// FindCoordinator and the classic group APIs. The group state is cluster-wide (<see cref="Groups"/>); each group is
-/// served by one live broker (<see cref="CoordinatorOf"/>), and the others answer NOT_COORDINATOR.
+/// FindCoordinator and the classic group APIs, in their non-flexible versions. The group state is cluster-wide
+/// (<see cref="Groups"/>); each group is served by one live broker (<see cref="CoordinatorOf"/>), and the others
+/// answer NOT_COORDINATOR.
 /// </summary>
 internal sealed partial class RequestHandler
 {
+    private static readonly ApiRegistration FindCoordinatorApi = new(ApiKey.FindCoordinator, 0, 2, static (handler, _, header, body, _) =>
+        Done(Respond(header, handler.FindCoordinator(FindCoordinatorRequest.Read(ref body, header.ApiVersion)))));
+
+    private static readonly ApiRegistration JoinGroupApi = new(ApiKey.JoinGroup, 0, 5, static (handler, broker, header, body, token) =>
+        handler.JoinGroupAsync(broker, header, JoinGroupRequest.Read(ref body, header.ApiVersion), token));
+
+    private static readonly ApiRegistration SyncGroupApi = new(ApiKey.SyncGroup, 0, 3, static (handler, broker, header, body, token) =>
+        handler.SyncGroupAsync(broker, header, SyncGroupRequest.Read(ref body, header.ApiVersion), token));
+
+    private static readonly ApiRegistration HeartbeatApi = new(ApiKey.Heartbeat, 0, 3, static (handler, broker, header, body, _) =>
+    {
+        var request = HeartbeatRequest.Read(ref body, header.ApiVersion);
+        return Done(Respond(header, handler.IsCoordinator(broker, request.GroupId)
+            ? handler.Groups.Heartbeat(request)
+            : new HeartbeatResponse { ErrorCode = KafkaErrorCode.NotCoordinator }));
+    });
+
+    private static readonly ApiRegistration LeaveGroupApi = new(ApiKey.LeaveGroup, 0, 2, static (handler, broker, header, body, _) =>
+    {
+        var request = LeaveGroupRequest.Read(ref body, header.ApiVersion);
+        return Done(Respond(header, handler.IsCoordinator(broker, request.GroupId)
+            ? handler.Groups.Leave(request)
+            : new LeaveGroupResponse { ErrorCode = KafkaErrorCode.NotCoordinator }));
+    });
+
+    private static readonly ApiRegistration OffsetCommitApi = new(ApiKey.OffsetCommit, 0, 7, static (handler, broker, header, body, _) =>
+        Done(Respond(header, handler.OffsetCommit(broker, OffsetCommitRequest.Read(ref body, header.ApiVersion)))));
+
+    private static readonly ApiRegistration OffsetFetchApi = new(ApiKey.OffsetFetch, 0, 5, static (handler, broker, header, body, _) =>
+        Done(Respond(header, handler.OffsetFetch(broker, OffsetFetchRequest.Read(ref body, header.ApiVersion)))));
+
     private GroupCoordinator? _groups;
 
     /// <summary>The cluster's group coordinator, created on first use.</summary>
@@ -18,34 +50,6 @@ internal sealed partial class RequestHandler
     {
         var brokers = _cluster.Brokers.ToList();
         return CoordinatorPlacement.CoordinatorFor(key, [.. brokers.Select(static b => b.Id)], id => brokers.Exists(b => b.Id == id && b.IsUp));
-    }
-
-    partial void RegisterGroupApis()
-    {
-        Register(ApiKey.FindCoordinator, 0, 2, (_, header, body, _) =>
-            Done(Respond(header, FindCoordinator(FindCoordinatorRequest.Read(ref body, header.ApiVersion)))));
-        Register(ApiKey.JoinGroup, 0, 5, (broker, header, body, token) =>
-            JoinGroupAsync(broker, header, JoinGroupRequest.Read(ref body, header.ApiVersion), token));
-        Register(ApiKey.SyncGroup, 0, 3, (broker, header, body, token) =>
-            SyncGroupAsync(broker, header, SyncGroupRequest.Read(ref body, header.ApiVersion), token));
-        Register(ApiKey.Heartbeat, 0, 3, (broker, header, body, _) =>
-        {
-            var request = HeartbeatRequest.Read(ref body, header.ApiVersion);
-            return Done(Respond(header, IsCoordinator(broker, request.GroupId)
-                ? Groups.Heartbeat(request)
-                : new HeartbeatResponse { ErrorCode = KafkaErrorCode.NotCoordinator }));
-        });
-        Register(ApiKey.LeaveGroup, 0, 2, (broker, header, body, _) =>
-        {
-            var request = LeaveGroupRequest.Read(ref body, header.ApiVersion);
-            return Done(Respond(header, IsCoordinator(broker, request.GroupId)
-                ? Groups.Leave(request)
-                : new LeaveGroupResponse { ErrorCode = KafkaErrorCode.NotCoordinator }));
-        });
-        Register(ApiKey.OffsetCommit, 0, 7, (broker, header, body, _) =>
-            Done(Respond(header, OffsetCommit(broker, OffsetCommitRequest.Read(ref body, header.ApiVersion)))));
-        Register(ApiKey.OffsetFetch, 0, 5, (broker, header, body, _) =>
-            Done(Respond(header, OffsetFetch(broker, OffsetFetchRequest.Read(ref body, header.ApiVersion)))));
     }
 
     private bool IsCoordinator(BrokerNode broker, string groupId) => broker.IsUp && CoordinatorOf(groupId) == broker.Id;

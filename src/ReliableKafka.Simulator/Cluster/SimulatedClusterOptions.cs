@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace ReliableKafka.Simulator.Cluster;
 
 /// <summary>How a <see cref="SimulatedCluster"/> is laid out.</summary>
@@ -38,6 +40,13 @@ public sealed class SimulatedClusterOptions
 
     /// <summary>The clock; the system clock when null.</summary>
     public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// Where the brokers log: why a connection closed (client gone, bad or oversized frame, unsupported API or version,
+    /// a failing handler, a fault) and handler exceptions with the API key and client id. The default, null, logs
+    /// nothing.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     internal TopicSettings EffectiveDefaultTopic => DefaultTopic ?? new TopicSettings(1, Math.Min(3, Brokers), 1);
 }

@@ -13,7 +13,9 @@ internal static class KafkaFrame
 
     /// <summary>
     /// Takes one complete frame body (without its size prefix) off the front of <paramref name="buffer"/>.
-    /// Returns false when more bytes are needed. A negative size or one above <paramref name="maxFrameSize"/> throws.
+    /// Returns false when more bytes are needed. A negative size, or one above <paramref name="maxFrameSize"/> (Kafka's
+    /// socket.request.max.bytes), throws <see cref="KafkaFrameSizeException"/>: as in Kafka, the connection must then
+    /// close. A size of 0 is a frame, whose header will not parse.
     /// </summary>
     public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame, int maxFrameSize = DefaultMaxFrameSize)
     {
@@ -28,7 +30,7 @@ internal static class KafkaFrame
         var size = BinaryPrimitives.ReadInt32BigEndian(prefix);
         if (size < 0 || size > maxFrameSize)
         {
-            throw new KafkaProtocolException($"Frame size {size} is outside 0..{maxFrameSize}.");
+            throw new KafkaFrameSizeException(size, maxFrameSize);
         }
 
         if (buffer.Length - 4 < size)

@@ -4,7 +4,7 @@ namespace ReliableKafka.Simulator.Protocol;
 /// The one exception the codec throws for malformed input: a read past the end, a bad length, an unsupported version,
 /// an impossible value. Callers turn it into an error response or a closed connection.
 /// </summary>
-internal sealed class KafkaProtocolException : Exception
+internal class KafkaProtocolException : Exception
 {
     public KafkaProtocolException()
     {

@@ -23,7 +23,8 @@ public sealed class GroupRequestHandlerTests : IAsyncLifetime
         using var writer = new KafkaWriter();
         KafkaFrame.WriteRequest(writer, version, 7, "tests", request);
         var broker = _cluster.Brokers.Single(b => b.Id == brokerId);
-        using var response = await _cluster.Handler.HandleAsync(broker, writer.WrittenMemory[4..], CancellationToken.None);
+        var header = KafkaFrame.ReadRequestHeader(writer.WrittenMemory[4..], out var requestBody);
+        using var response = await _cluster.Handler.HandleAsync(broker, header, requestBody, CancellationToken.None);
         var body = KafkaFrame.ReadResponse<TResponse>(response!.WrittenMemory[4..], version, out var correlationId);
         Assert.Equal(7, correlationId);
         return body;
@@ -47,7 +48,7 @@ public sealed class GroupRequestHandlerTests : IAsyncLifetime
     [Fact]
     public void The_group_apis_are_advertised_with_their_non_flexible_versions()
     {
-        var advertised = _cluster.Handler.Advertised.ToDictionary(static a => a.Key, static a => (a.Min, a.Max));
+        var advertised = ApiRegistry.Ranges.ToDictionary(static a => a.ApiKey, static a => (a.MinVersion, a.MaxVersion));
 
         Assert.Equal(((short)0, (short)2), advertised[ApiKey.FindCoordinator]);
         Assert.Equal(((short)0, (short)5), advertised[ApiKey.JoinGroup]);

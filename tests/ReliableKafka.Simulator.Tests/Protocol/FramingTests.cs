@@ -1,4 +1,5 @@
 using System.Buffers;
+using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Protocol;
 using static ReliableKafka.Simulator.Tests.Protocol.KafkaReaderWriterTests;
 
@@ -103,7 +104,7 @@ public sealed class FramingTests
     {
         using var writer = new KafkaWriter();
 
-        ApiVersionRanges.WriteUnsupportedVersionResponse(writer, correlationId: 9);
+        ApiVersionRanges.WriteUnsupportedVersionResponse(writer, correlationId: 9, ApiRegistry.RangeOf(ApiKey.ApiVersions));
 
         // header v0 | error 35 | int32 array count 1 | key 18, 0..3; no throttle, no tags
         Assert.Equal(Hex("00000010 00000009 0023 00000001 0012 0000 0003"), writer.ToArray());
@@ -193,8 +194,9 @@ public sealed class FramingTests
         var negative = new ReadOnlySequence<byte>(Hex("FFFFFFFF"));
         var oversized = new ReadOnlySequence<byte>(Hex("00010000"));
 
-        Assert.Throws<KafkaProtocolException>(() => KafkaFrame.TryReadFrame(ref negative, out _));
-        Assert.Throws<KafkaProtocolException>(() => KafkaFrame.TryReadFrame(ref oversized, out _, maxFrameSize: 1024));
+        Assert.False(Assert.Throws<KafkaFrameSizeException>(() => KafkaFrame.TryReadFrame(ref negative, out _)).IsOversized);
+        var tooLarge = Assert.Throws<KafkaFrameSizeException>(() => KafkaFrame.TryReadFrame(ref oversized, out _, maxFrameSize: 1024));
+        Assert.Equal((65536, 1024, true), (tooLarge.Size, tooLarge.MaxFrameSize, tooLarge.IsOversized));
     }
 
     [Fact]
@@ -209,8 +211,8 @@ public sealed class FramingTests
         Assert.False(ApiVersioning.IsFlexible(ApiKey.SaslHandshake, 1));
         Assert.False(ApiVersioning.IsFlexible((ApiKey)999, 50));
 
-        // Every version the broker advertises, other than ApiVersions v3, is non-flexible (brief, section 1).
-        foreach (var range in ApiVersionRanges.Default.Where(r => r.ApiKey != ApiKey.ApiVersions))
+        // Every version the broker serves, other than ApiVersions v3, is non-flexible.
+        foreach (var range in ApiRegistry.Ranges.Where(r => r.ApiKey != ApiKey.ApiVersions))
         {
             Assert.False(ApiVersioning.IsFlexible(range.ApiKey, range.MaxVersion), range.ToString());
         }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Confluent.Kafka;
+using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Protocol;
 using Xunit.Abstractions;
 
@@ -49,7 +50,7 @@ public sealed class LibrdkafkaCaptureTests(ITestOutputHelper output)
             Assert.Matches(@"^\d+\.\d+\.\d+", apiVersions.ClientSoftwareVersion);
 
             using var writer = new KafkaWriter();
-            KafkaFrame.WriteResponse(writer, header.ApiVersion, header.CorrelationId, ApiVersionRanges.CreateResponse());
+            KafkaFrame.WriteResponse(writer, header.ApiVersion, header.CorrelationId, ApiVersionRanges.CreateResponse(ApiRegistry.Ranges));
             await stream.WriteAsync(writer.WrittenMemory, timeout.Token);
 
             var second = await ReadFrameAsync(stream, timeout.Token);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
+using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Tests.Protocol;
@@ -26,7 +27,7 @@ public sealed class LibrdkafkaConversationTests
             switch (header.ApiKey)
             {
                 case ApiKey.ApiVersions:
-                    return ScriptedBroker.Reply(ApiVersionRanges.CreateResponse());
+                    return ScriptedBroker.Reply(ApiVersionRanges.CreateResponse(ApiRegistry.Ranges));
                 case ApiKey.Metadata:
                     return ScriptedBroker.Reply(Metadata(broker!.Port, MetadataRequest.Read(ref reader, header.ApiVersion)));
                 case ApiKey.InitProducerId:
@@ -98,7 +99,7 @@ public sealed class LibrdkafkaConversationTests
             switch (header.ApiKey)
             {
                 case ApiKey.ApiVersions:
-                    return ScriptedBroker.Reply(ApiVersionRanges.CreateResponse());
+                    return ScriptedBroker.Reply(ApiVersionRanges.CreateResponse(ApiRegistry.Ranges));
                 case ApiKey.Metadata:
                     return ScriptedBroker.Reply(Metadata(broker!.Port, MetadataRequest.Read(ref reader, header.ApiVersion)));
                 case ApiKey.FindCoordinator:

@@ -1,3 +1,4 @@
+using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Tests.Protocol;
@@ -80,9 +81,9 @@ public sealed class MessageRoundTripTests
     }
 
     [Fact]
-    public void Every_advertised_range_is_within_what_the_codec_supports()
+    public void Every_served_range_is_within_what_its_codecs_support()
     {
-        foreach (var range in ApiVersionRanges.Default)
+        foreach (var range in ApiRegistry.Ranges)
         {
             foreach (var codec in MessageCodec.All.Where(c => c.ApiKey == range.ApiKey))
             {
@@ -164,7 +165,7 @@ public sealed class MessageRoundTripTests
     [Fact]
     public void ApiVersions_v3_response_round_trips_tagged_fields()
     {
-        var response = ApiVersionRanges.CreateResponse();
+        var response = ApiVersionRanges.CreateResponse(ApiRegistry.Ranges);
         response.FinalizedFeaturesEpoch = 12;
         response.ZkMigrationReady = true;
         response.SupportedFeatures.Add(new ApiVersionsResponse.SupportedFeatureKey { Name = "metadata.version", MinVersion = 1, MaxVersion = 20 });

@@ -1,0 +1,128 @@
+using ReliableKafka.Simulator.Protocol;
+
+namespace ReliableKafka.Simulator.Cluster;
+
+/// <summary>Produce and InitProducerId: appends to partition leaders, idempotent producers without transactions.</summary>
+internal sealed partial class RequestHandler
+{
+    /// <summary>Produce 3-8 (v9+ is flexible): one v2 record batch per partition; acks 0, 1 and all.</summary>
+    private static readonly ApiRegistration ProduceApi = new(ApiKey.Produce, 3, 8, static async (handler, broker, header, body, token) =>
+        await handler.ProduceAsync(broker, ProduceRequest.Read(ref body, header.ApiVersion), token).ConfigureAwait(false) is { } response
+            ? Respond(header, response)
+            : null);
+
+    /// <summary>InitProducerId 0-1 (v2+ is flexible): a new cluster-unique producer id, epoch 0.</summary>
+    private static readonly ApiRegistration InitProducerIdApi = new(ApiKey.InitProducerId, 0, 1, static (handler, broker, header, body, _) =>
+    {
+        InitProducerIdRequest.Read(ref body, header.ApiVersion);
+        return Done(Respond(header, handler.Injected(broker, ApiKey.InitProducerId) is var error and not KafkaErrorCode.None
+            ? new InitProducerIdResponse { ErrorCode = error, ProducerId = -1, ProducerEpoch = -1 }
+            : new InitProducerIdResponse { ProducerId = handler._cluster.NextProducerId(), ProducerEpoch = 0 }));
+    });
+
+    private async Task<ProduceResponse?> ProduceAsync(BrokerNode broker, ProduceRequest request, CancellationToken token)
+    {
+        var response = new ProduceResponse();
+        var waits = new List<(ProduceResponse.PartitionProduceResponse Entry, PartitionState Partition, Task<KafkaErrorCode> Wait)>();
+        var failed = false;
+        foreach (var topic in request.TopicData)
+        {
+            var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
+            response.Responses.Add(topicResponse);
+            var state = _cluster.FindTopic(topic.Name);
+            foreach (var data in topic.PartitionData)
+            {
+                var entry = new ProduceResponse.PartitionProduceResponse { Index = data.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
+                topicResponse.PartitionResponses.Add(entry);
+                var partition = state is not null && data.Index >= 0 && data.Index < state.Partitions.Length ? state.Partitions[data.Index] : null;
+                entry.ErrorCode = request.Acks is not (-1 or 0 or 1) ? KafkaErrorCode.InvalidRequiredAcks
+                    : partition is null ? KafkaErrorCode.UnknownTopicOrPartition
+                    : Injected(broker, ApiKey.Produce, topic.Name, data.Index) is var injected and not KafkaErrorCode.None ? injected
+                    : ValidateBatch(data.Records, out var incoming) is var invalid and not KafkaErrorCode.None ? invalid
+                    : Append(broker, partition, incoming!, request.Acks, entry, waits);
+                failed |= entry.ErrorCode != KafkaErrorCode.None;
+            }
+        }
+
+        if (request.Acks == 0)
+        {
+            // Kafka sends nothing for acks=0, and closes the connection when an append failed.
+            return failed ? throw new ConnectionClosedException("acks=0 append failed") : null;
+        }
+
+        if (waits.Count > 0)
+        {
+            var all = Task.WhenAll(waits.Select(static w => w.Wait));
+            await Task.WhenAny(all, Task.Delay(Math.Max(0, request.TimeoutMs), token)).ConfigureAwait(false);
+            foreach (var (entry, partition, wait) in waits)
+            {
+                entry.ErrorCode = wait.IsCompletedSuccessfully ? wait.Result : KafkaErrorCode.RequestTimedOut;
+                if (entry.ErrorCode != KafkaErrorCode.None)
+                {
+                    entry.BaseOffset = -1;
+                }
+            }
+        }
+
+        foreach (var topic in response.Responses)
+        {
+            foreach (var entry in topic.PartitionResponses)
+            {
+                if (entry.ErrorCode == KafkaErrorCode.None)
+                {
+                    _cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}");
+                }
+                else
+                {
+                    _cluster.Truth.Add(TruthEventKind.Refused, topic.Name, entry.Index, broker.Id, detail: $"{KafkaErrors.Name(entry.ErrorCode)} ({(short)entry.ErrorCode}), acks={request.Acks}");
+                }
+            }
+        }
+
+        return response;
+    }
+
+    private static KafkaErrorCode Append(
+        BrokerNode broker,
+        PartitionState partition,
+        IncomingBatch incoming,
+        short acks,
+        ProduceResponse.PartitionProduceResponse entry,
+        List<(ProduceResponse.PartitionProduceResponse, PartitionState, Task<KafkaErrorCode>)> waits)
+    {
+        var result = partition.AppendAsLeader(broker.Id, incoming, acks);
+        if (result.Error != KafkaErrorCode.None)
+        {
+            return result.Error;
+        }
+
+        entry.BaseOffset = result.BaseOffset;
+        entry.LogStartOffset = 0;
+        if (acks == -1)
+        {
+            waits.Add((entry, partition, partition.WaitForHighWatermark(result.LastOffset + 1)));
+        }
+
+        return KafkaErrorCode.None;
+    }
+
+    /// <summary>Checks one v2 record batch (magic, length, count, CRC-32C, base offset 0) and copies it for the log.</summary>
+    internal static KafkaErrorCode ValidateBatch(ReadOnlyMemory<byte>? records, out IncomingBatch? incoming)
+    {
+        incoming = null;
+        if (records is not { } memory)
+        {
+            return KafkaErrorCode.InvalidRecord;
+        }
+
+        var error = RecordBatch.ValidateForAppend(memory.Span);
+        if (error != KafkaErrorCode.None)
+        {
+            return error;
+        }
+
+        var header = RecordBatchHeader.Read(memory.Span);
+        incoming = new IncomingBatch(memory.ToArray(), header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.LastOffsetDelta);
+        return KafkaErrorCode.None;
+    }
+}
