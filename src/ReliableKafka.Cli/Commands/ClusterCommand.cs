@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using ReliableKafka.Simulator.Cluster;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -54,6 +55,10 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
         [Description("Refuse unknown topics instead of creating them.")]
         public bool NoAutoCreate { get; init; }
 
+        [CommandOption("-v|--verbose")]
+        [Description("Log to stderr, at Warning and above, why a broker closes a connection (bad frame, unsupported request, failing handler).")]
+        public bool Verbose { get; init; }
+
         public override ValidationResult Validate()
         {
             if (Brokers is < 1 or > 50)
@@ -90,11 +95,15 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        using var logging = settings.Verbose
+            ? LoggerFactory.Create(static builder => builder.SetMinimumLevel(LogLevel.Warning).AddConsole(static console => console.LogToStandardErrorThreshold = LogLevel.Trace))
+            : null;
         SimulatedCluster cluster;
         try
         {
             cluster = SimulatedCluster.Start(new SimulatedClusterOptions
             {
+                LoggerFactory = logging,
                 Brokers = settings.Brokers,
                 FirstPort = settings.Port,
                 Host = settings.Host,

@@ -16,6 +16,8 @@ namespace ReliableKafka.Simulator.Cluster;
 /// </summary>
 internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, int port)
 {
+    private const string StoppedReason = "broker stopped";
+
     private readonly ConcurrentDictionary<Socket, Connection> _connections = new();
     private readonly ILogger _log = (cluster.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<BrokerNode>();
     private readonly Lock _gate = new();
@@ -100,8 +102,6 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
             }
         }
     }
-
-    private const string StoppedReason = "broker stopped";
 
     private static void Reset(Socket socket)
     {

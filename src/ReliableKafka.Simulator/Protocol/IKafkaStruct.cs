@@ -19,9 +19,12 @@ internal interface IKafkaMessage<TSelf> : IKafkaStruct<TSelf>
 {
     static abstract ApiKey ApiKey { get; }
 
-    /// <summary>Lowest version this codec reads and writes.</summary>
+    /// <summary>
+    /// Lowest version this codec reads and writes: what the codec can do, not what a broker serves. The versions served
+    /// are registered beside each handler (<see cref="Cluster.ApiRegistry"/>), and a test keeps them within this range.
+    /// </summary>
     static abstract short LowestSupportedVersion { get; }
 
-    /// <summary>Highest version this codec reads and writes.</summary>
+    /// <summary>Highest version this codec reads and writes (see <see cref="LowestSupportedVersion"/>).</summary>
     static abstract short HighestSupportedVersion { get; }
 }
