@@ -6,7 +6,7 @@ namespace ReliableKafka.Simulator.Cluster;
 /// <summary>DescribeConfigs for topic and broker resources; the simulator has no AlterConfigs.</summary>
 internal sealed partial class RequestHandler
 {
-    /// <summary>DescribeConfigs 0-2 (v4+ is flexible; v3 adds documentation and types, not served).</summary>
+    /// <summary>DescribeConfigs, up to the version before documentation and config types (v3).</summary>
     private static readonly ApiRegistration DescribeConfigsApi = new(ApiKey.DescribeConfigs, 0, 2, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.DescribeConfigs(broker, DescribeConfigsRequest.Read(ref body, header.ApiVersion), header.ApiVersion))));
 

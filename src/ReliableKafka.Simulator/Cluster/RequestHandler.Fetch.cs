@@ -5,11 +5,11 @@ namespace ReliableKafka.Simulator.Cluster;
 /// <summary>Fetch and ListOffsets: reads up to the high watermark.</summary>
 internal sealed partial class RequestHandler
 {
-    /// <summary>Fetch 4-11 (v12+ is flexible): long poll until MinBytes or MaxWaitMs; no fetch sessions.</summary>
+    /// <summary>Fetch, in its non-flexible versions: long poll until MinBytes or MaxWaitMs; no fetch sessions.</summary>
     private static readonly ApiRegistration FetchApi = new(ApiKey.Fetch, 4, 11, static async (handler, broker, header, body, token) =>
         Respond(header, await handler.FetchAsync(broker, FetchRequest.Read(ref body, header.ApiVersion), token).ConfigureAwait(false)));
 
-    /// <summary>ListOffsets 1-5 (v6+ is flexible): earliest, latest and by timestamp.</summary>
+    /// <summary>ListOffsets, in its non-flexible versions: earliest, latest and by timestamp.</summary>
     private static readonly ApiRegistration ListOffsetsApi = new(ApiKey.ListOffsets, 1, 5, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.ListOffsets(broker, ListOffsetsRequest.Read(ref body, header.ApiVersion)))));
 

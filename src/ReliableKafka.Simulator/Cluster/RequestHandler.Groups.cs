@@ -9,15 +9,19 @@ namespace ReliableKafka.Simulator.Cluster;
 /// </summary>
 internal sealed partial class RequestHandler
 {
+    /// <summary>FindCoordinator, in its non-flexible versions: group (key type 0) and transaction (1) coordinators.</summary>
     private static readonly ApiRegistration FindCoordinatorApi = new(ApiKey.FindCoordinator, 0, 2, static (handler, _, header, body, _) =>
         Done(Respond(header, handler.FindCoordinator(FindCoordinatorRequest.Read(ref body, header.ApiVersion)))));
 
+    /// <summary>JoinGroup, in its non-flexible versions.</summary>
     private static readonly ApiRegistration JoinGroupApi = new(ApiKey.JoinGroup, 0, 5, static (handler, broker, header, body, token) =>
         handler.JoinGroupAsync(broker, header, JoinGroupRequest.Read(ref body, header.ApiVersion), token));
 
+    /// <summary>SyncGroup, in its non-flexible versions.</summary>
     private static readonly ApiRegistration SyncGroupApi = new(ApiKey.SyncGroup, 0, 3, static (handler, broker, header, body, token) =>
         handler.SyncGroupAsync(broker, header, SyncGroupRequest.Read(ref body, header.ApiVersion), token));
 
+    /// <summary>Heartbeat, in its non-flexible versions.</summary>
     private static readonly ApiRegistration HeartbeatApi = new(ApiKey.Heartbeat, 0, 3, static (handler, broker, header, body, _) =>
     {
         var request = HeartbeatRequest.Read(ref body, header.ApiVersion);
@@ -26,6 +30,7 @@ internal sealed partial class RequestHandler
             : new HeartbeatResponse { ErrorCode = KafkaErrorCode.NotCoordinator }));
     });
 
+    /// <summary>LeaveGroup, up to the version before batch leaves (v3).</summary>
     private static readonly ApiRegistration LeaveGroupApi = new(ApiKey.LeaveGroup, 0, 2, static (handler, broker, header, body, _) =>
     {
         var request = LeaveGroupRequest.Read(ref body, header.ApiVersion);
@@ -34,9 +39,11 @@ internal sealed partial class RequestHandler
             : new LeaveGroupResponse { ErrorCode = KafkaErrorCode.NotCoordinator }));
     });
 
+    /// <summary>OffsetCommit, in its non-flexible versions.</summary>
     private static readonly ApiRegistration OffsetCommitApi = new(ApiKey.OffsetCommit, 0, 7, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.OffsetCommit(broker, OffsetCommitRequest.Read(ref body, header.ApiVersion)))));
 
+    /// <summary>OffsetFetch, in its non-flexible versions.</summary>
     private static readonly ApiRegistration OffsetFetchApi = new(ApiKey.OffsetFetch, 0, 5, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.OffsetFetch(broker, OffsetFetchRequest.Read(ref body, header.ApiVersion)))));
 

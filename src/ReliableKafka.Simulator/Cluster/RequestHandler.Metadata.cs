@@ -5,11 +5,11 @@ namespace ReliableKafka.Simulator.Cluster;
 /// <summary>Metadata and ApiVersions: what a client asks first.</summary>
 internal sealed partial class RequestHandler
 {
-    /// <summary>Metadata 1-8 (v9+ is flexible).</summary>
+    /// <summary>Metadata, in its non-flexible versions.</summary>
     private static readonly ApiRegistration MetadataApi = new(ApiKey.Metadata, 1, 8, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.Metadata(broker, MetadataRequest.Read(ref body, header.ApiVersion), header.ApiVersion))));
 
-    /// <summary>ApiVersions 0-3 (v3 is flexible); a higher version gets Kafka's v0-shaped UNSUPPORTED_VERSION answer.</summary>
+    /// <summary>ApiVersions, v3 (flexible) included; a higher version gets Kafka's v0-shaped UNSUPPORTED_VERSION answer.</summary>
     private static readonly ApiRegistration ApiVersionsApi = new(ApiKey.ApiVersions, 0, 3, static (_, _, header, body, _) =>
     {
         ApiVersionsRequest.Read(ref body, header.ApiVersion);

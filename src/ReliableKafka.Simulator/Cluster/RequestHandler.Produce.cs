@@ -5,13 +5,13 @@ namespace ReliableKafka.Simulator.Cluster;
 /// <summary>Produce and InitProducerId: appends to partition leaders, idempotent producers without transactions.</summary>
 internal sealed partial class RequestHandler
 {
-    /// <summary>Produce 3-8 (v9+ is flexible): one v2 record batch per partition; acks 0, 1 and all.</summary>
+    /// <summary>Produce, in its non-flexible versions: one v2 record batch per partition; acks 0, 1 and all.</summary>
     private static readonly ApiRegistration ProduceApi = new(ApiKey.Produce, 3, 8, static async (handler, broker, header, body, token) =>
         await handler.ProduceAsync(broker, ProduceRequest.Read(ref body, header.ApiVersion), token).ConfigureAwait(false) is { } response
             ? Respond(header, response)
             : null);
 
-    /// <summary>InitProducerId 0-1 (v2+ is flexible): a new cluster-unique producer id, epoch 0.</summary>
+    /// <summary>InitProducerId, in its non-flexible versions: a new cluster-unique producer id, epoch 0.</summary>
     private static readonly ApiRegistration InitProducerIdApi = new(ApiKey.InitProducerId, 0, 1, static (handler, broker, header, body, _) =>
     {
         InitProducerIdRequest.Read(ref body, header.ApiVersion);

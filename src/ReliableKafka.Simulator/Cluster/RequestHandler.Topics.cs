@@ -11,15 +11,15 @@ namespace ReliableKafka.Simulator.Cluster;
 /// </summary>
 internal sealed partial class RequestHandler
 {
-    /// <summary>CreateTopics 0-4 (v5+ is flexible).</summary>
+    /// <summary>CreateTopics, in its non-flexible versions.</summary>
     private static readonly ApiRegistration CreateTopicsApi = new(ApiKey.CreateTopics, 0, 4, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.CreateTopics(broker, CreateTopicsRequest.Read(ref body, header.ApiVersion)))));
 
-    /// <summary>DeleteTopics 0-3 (v4+ is flexible).</summary>
+    /// <summary>DeleteTopics, in its non-flexible versions.</summary>
     private static readonly ApiRegistration DeleteTopicsApi = new(ApiKey.DeleteTopics, 0, 3, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.DeleteTopics(broker, DeleteTopicsRequest.Read(ref body, header.ApiVersion)))));
 
-    /// <summary>CreatePartitions 0-1 (v2+ is flexible); explicit replica assignments are refused.</summary>
+    /// <summary>CreatePartitions, in its non-flexible versions; explicit replica assignments are refused.</summary>
     private static readonly ApiRegistration CreatePartitionsApi = new(ApiKey.CreatePartitions, 0, 1, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.CreatePartitions(broker, CreatePartitionsRequest.Read(ref body, header.ApiVersion)))));
 
