@@ -56,7 +56,7 @@ public sealed class ConnectionLogTests : IAsyncLifetime
     {
         _cluster.CreateTopic("pieces", new TopicSettings(1, 1, 1));
         using var writer = new KafkaWriter();
-        var batch = RecordBatchBuilder.Create(2000);
+        var batch = RecordBatchBuilder.Create(20_000);
         KafkaFrame.WriteRequest(writer, 8, 1, "pieces", new ProduceRequest
         {
             Acks = 1,
@@ -64,20 +64,20 @@ public sealed class ConnectionLogTests : IAsyncLifetime
             TopicData = [new() { Name = "pieces", PartitionData = [new() { Index = 0, Records = batch }] }],
         });
         var frame = writer.ToArray();
-        Assert.True(frame.Length > 3 * 4096, $"the frame must span several pipe segments; it has {frame.Length} bytes");
+        Assert.True(frame.Length > 2 * BrokerNode.ReadBufferSize, $"the frame must span several read buffers; it has {frame.Length} bytes");
         using var client = await ConnectRawAsync();
         var stream = client.GetStream();
 
-        for (var offset = 0; offset < frame.Length; offset += 1000)
+        for (var offset = 0; offset < frame.Length; offset += 10_000)
         {
-            await stream.WriteAsync(frame.AsMemory(offset, Math.Min(1000, frame.Length - offset)));
+            await stream.WriteAsync(frame.AsMemory(offset, Math.Min(10_000, frame.Length - offset)));
             await stream.FlushAsync();
         }
 
         var response = await ReadResponseAsync<ProduceResponse>(stream, 8);
         var partition = Assert.Single(Assert.Single(response.Responses).PartitionResponses);
         Assert.Equal((KafkaErrorCode.None, 0L), (partition.ErrorCode, partition.BaseOffset));
-        Assert.Equal(2000, _cluster.Describe().Topics.Single().Partitions.Single().LogEndOffsets[1]);
+        Assert.Equal(20_000, _cluster.Describe().Topics.Single().Partitions.Single().LogEndOffsets[1]);
     }
 
     [Fact]
