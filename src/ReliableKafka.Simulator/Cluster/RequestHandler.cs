@@ -111,7 +111,7 @@ internal sealed partial class RequestHandler
         var error = broker.Faults.TakeError(api, topic, partition);
         if (error != KafkaErrorCode.None)
         {
-            _cluster.Truth.Add(TruthEventKind.ErrorInjected, topic, partition, broker.Id, detail: $"{api} answered with {KafkaErrors.Name(error)} (fault)");
+            _cluster.Truth.Add(TruthEventKind.ErrorInjected, topic, partition, broker.Id, detail: $"{api} answered with {KafkaErrors.Name(error)} (fault)", typed: e => e with { Api = api, Error = error });
         }
 
         return error;
@@ -215,11 +215,11 @@ internal sealed partial class RequestHandler
             {
                 if (entry.ErrorCode == KafkaErrorCode.None)
                 {
-                    _cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}");
+                    _cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}", typed: e => e with { Acks = request.Acks });
                 }
                 else
                 {
-                    _cluster.Truth.Add(TruthEventKind.Refused, topic.Name, entry.Index, broker.Id, detail: $"{KafkaErrors.Name(entry.ErrorCode)} ({(short)entry.ErrorCode}), acks={request.Acks}");
+                    _cluster.Truth.Add(TruthEventKind.Refused, topic.Name, entry.Index, broker.Id, detail: $"{KafkaErrors.Name(entry.ErrorCode)} ({(short)entry.ErrorCode}), acks={request.Acks}", typed: e => e with { Error = entry.ErrorCode, Acks = request.Acks });
                 }
             }
         }
