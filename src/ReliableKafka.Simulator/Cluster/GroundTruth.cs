@@ -137,36 +137,47 @@ public sealed record TruthEvent(
     string? Detail)
 {
     /// <summary>How the leader was chosen (Elected).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ElectionKind? Election { get; init; }
 
     /// <summary>The leader before a controlled shutdown moved leadership (Elected with <see cref="ElectionKind.Controlled"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? PreviousLeader { get; init; }
 
     /// <summary>The in-sync replicas after the event (Elected, IsrChanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<int>? Isr { get; init; }
 
     /// <summary>Why the ISR changed (IsrChanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IsrChangeReason? IsrChange { get; init; }
 
     /// <summary>What happened to the broker (BrokerStateChanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BrokerStateChange? BrokerState { get; init; }
 
     /// <summary>The error answered (Refused, ErrorInjected).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public KafkaErrorCode? Error { get; init; }
 
     /// <summary>The API of the request (ErrorInjected, ResponseDropped).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ApiKey? Api { get; init; }
 
     /// <summary>The acks of the produce request (Appended, Acknowledged, Refused).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public short? Acks { get; init; }
 
     /// <summary>The leader a truncated replica follows (Truncated).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Leader { get; init; }
 
     /// <summary>The first producer sequence of a deduplicated retry (Deduplicated).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? FirstSequence { get; init; }
 
     /// <summary>The last producer sequence of a deduplicated retry (Deduplicated).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? LastSequence { get; init; }
 }
 
