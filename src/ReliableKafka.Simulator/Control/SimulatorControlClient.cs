@@ -27,7 +27,7 @@ public sealed record ControlAnswer<T>(HttpStatusCode Status, string Json, T? Val
 /// A client of a cluster's control API (<see cref="ControlApi"/>), for <c>rk fault</c>, scripts and tests: the same
 /// typed faults and answers as the server, in the same JSON contract.
 /// </summary>
-/// <param name="http">The HTTP client, its <see cref="HttpClient.BaseAddress"/> the control API (such as http://127.0.0.1:19090); not disposed here.</param>
+/// <param name="http">The HTTP client, its <see cref="HttpClient.BaseAddress"/> the control API ending with a slash (such as http://127.0.0.1:19090/); not disposed here.</param>
 public sealed class SimulatorControlClient(HttpClient http)
 {
     private static readonly ControlJson Json = ControlJson.Readable;

@@ -38,6 +38,9 @@ public sealed class SimulatorControlServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(cluster);
         var address = IPAddress.Parse(host);
         var builder = WebApplication.CreateSlimBuilder();
+
+        // The host process's own configuration (Kestrel endpoints, URLs) is for its own server, not this one.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(options => options.Listen(address, port));
         var app = builder.Build();

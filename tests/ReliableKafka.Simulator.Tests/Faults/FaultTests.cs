@@ -133,17 +133,23 @@ public sealed class FaultTests
 
         var pause = cluster.Apply(new PauseBroker(leader));
         var pending = producer.ProduceAsync("orders", Message("during"));
-        await Task.Delay(700);
-        Assert.False(pending.IsCompleted);
-        Assert.Equal(leader, Partition(cluster, "orders").Leader);
 
         var delivered = await pending.WaitAsync(Wait);
         var fenced = Partition(cluster, "orders");
 
         Assert.NotEqual(leader, fenced.Leader);
         Assert.DoesNotContain(leader, fenced.Isr);
-        Assert.Contains(cluster.Truth.Events, e => e.Kind == TruthEventKind.BrokerStateChanged && e.Broker == leader && e.BrokerState == BrokerStateChange.Fenced);
         Assert.Equal(1, delivered.Offset.Value);
+
+        // The paused leader answered nothing: the send was appended only after the fence, by the next leader.
+        var events = cluster.Truth.Events;
+        var paused = events.Single(e => e.Broker == leader && e.BrokerState == BrokerStateChange.Paused);
+        var fence = events.Single(e => e.Broker == leader && e.BrokerState == BrokerStateChange.Fenced);
+        Assert.DoesNotContain(events, e => e.Kind == TruthEventKind.Appended && e.Sequence > paused.Sequence && e.Sequence < fence.Sequence);
+        var during = events.Single(static e => e.Kind == TruthEventKind.Appended && e.FirstOffset == 1);
+        Assert.True(during.Sequence > fence.Sequence);
+        Assert.Equal(fenced.Leader, during.Broker);
+        Assert.Contains(events, e => e.Kind == TruthEventKind.Elected && e.Sequence > fence.Sequence && e.Broker == fenced.Leader && e.Election == ElectionKind.Clean);
 
         pause.Remove();
         await WaitUntilAsync(() => Partition(cluster, "orders").Isr.Contains(leader), "the resumed broker rejoining the ISR");
@@ -201,7 +207,7 @@ public sealed class FaultTests
         var leader = Partition(cluster, "orders").Leader;
         using var producer = Producer(cluster);
         var sends = Enumerable.Range(0, 200).Select(i => producer.ProduceAsync("orders", Message($"order-{i}"))).ToList();
-        await Task.Delay(20);
+        await WaitUntilAsync(() => cluster.Truth.Events.Any(static e => e.Kind == TruthEventKind.Appended), "the first append");
 
         cluster.Apply(new ShutdownBroker(leader));
         var results = await Task.WhenAll(sends).WaitAsync(Wait);
@@ -233,7 +239,8 @@ public sealed class FaultTests
         var lag = cluster.Apply(new LagFollower(follower, Topic: "orders", Partition: 0, Stop: true));
         Assert.Contains(cluster.ActiveFaults, f => f.Id == lag.Id && f.Kind == FaultKinds.FollowerLag && f.Broker == follower);
         await producer.ProduceAsync("orders", Message("one"));
-        await Task.Delay(200);
+        var other = partition.Replicas.Single(id => id != partition.Leader && id != follower);
+        await WaitUntilAsync(() => Partition(cluster, "orders").LogEndOffsets[other] == 1, "the other follower copying");
         Assert.Equal(0, Partition(cluster, "orders").LogEndOffsets[follower]);
 
         Assert.Equal(1, cluster.ClearFaults());
