@@ -6,7 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Confluent.Kafka;
 
-namespace ReliableKafka.Cli.Tests;
+namespace ReliableKafka.Cli.Tests.Faults;
 
 /// <summary><c>rk fault</c> as a process against a real <c>rk cluster</c>; effects checked through GET /cluster, /faults and /events.</summary>
 public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClassFixture<FaultCommandTests.Cluster>

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace ReliableKafka.Cli.Tests;
+namespace ReliableKafka.Cli.Tests.Cluster;
 
 public sealed class ClusterCommandTests
 {
