@@ -104,8 +104,35 @@ public static class ControlApi
             return $"Unknown fault kind '{kind}'; use one of {kinds}. Crash, restart and clean shutdown are also POST /brokers/{{id}}/crash|restart|shutdown; leader moves POST /partitions/{{topic}}/{{partition}}/leader.";
         }
 
-        var field = error?.Path is { Length: > 2 } path ? $" at {path[2..]}" : "";
-        return $"Fault '{kind}'{field}: {error?.Message ?? "the body cannot be read."} Send {example}.";
+        return $"Fault '{kind}': {WhatIsWrong(kind, body, error)}. Send {example}.";
+    }
+
+    /// <summary>The missing fields, or the field whose value cannot be read, of a body of a known kind.</summary>
+    private static string WhatIsWrong(string kind, byte[] body, JsonException? error)
+    {
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        var type = Json.Fault.PolymorphismOptions!.DerivedTypes.First(d => kind.Equals(d.TypeDiscriminator as string, StringComparison.Ordinal)).DerivedType;
+        var missing = Json.GetTypeInfo(type)!.Properties
+            .Where(p => p.AssociatedParameter is { HasDefaultValue: false } && Nullable.GetUnderlyingType(p.PropertyType) is null && !root.EnumerateObject().Any(j => j.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase)))
+            .Select(static p => $"\"{p.Name}\"")
+            .ToList();
+        if (missing.Count > 0)
+        {
+            return $"{string.Join(" and ", missing)} {(missing.Count == 1 ? "is" : "are")} missing";
+        }
+
+        var field = error?.Path is { Length: > 2 } path ? path[2..] : null;
+        if (field is null || error is null)
+        {
+            return "the body cannot be read";
+        }
+
+        // The contract's own converters say what they accept; the serializer's messages are for programmers.
+        var value = root.EnumerateObject().FirstOrDefault(j => j.Name.Equals(field, StringComparison.OrdinalIgnoreCase)).Value;
+        return error.Message.Contains(" Path: ", StringComparison.Ordinal)
+            ? $"\"{field}\" cannot be {(value.ValueKind == JsonValueKind.Undefined ? "read" : value.GetRawText())}"
+            : error.Message.TrimEnd('.');
     }
 
     private static Results<JsonHttpResult<IReadOnlyList<TruthEvent>>, ProblemHttpResult> Events(SimulatedCluster cluster, EventQuery query)

@@ -147,11 +147,13 @@ public sealed class ControlApiTests : IAsyncLifetime
     [InlineData("""{"kind":"meteor","broker":2}""", "Unknown fault kind 'meteor'; use one of drop-produce-responses, delay, error, pause, network-cut, follower-lag, crash, shutdown, restart, move-leader.")]
     [InlineData("""{"broker":2}""", "Give a \"kind\": one of drop-produce-responses, delay, error, pause, network-cut, follower-lag, crash, shutdown, restart, move-leader.")]
     [InlineData("""[1,2]""", "Send a JSON object such as {\"kind\":\"delay\",\"broker\":1,\"ms\":200}. Kinds: drop-produce-responses,")]
-    [InlineData("""{"kind":"delay","broker":1}""", "Fault 'delay': ")]
+    [InlineData("""{"kind":"delay","broker":1}""", "Fault 'delay': \"ms\" is missing. Send {\"kind\":\"delay\",")]
+    [InlineData("""{"kind":"follower-lag"}""", "Fault 'follower-lag': \"topic\" and \"broker\" are missing.")]
+    [InlineData("""{"kind":"delay","broker":1,"ms":"soon"}""", "Fault 'delay': \"ms\" cannot be \"soon\".")]
     [InlineData("""{"kind":"error","broker":1,"error":"BOGUS"}""", "Unknown Kafka error 'BOGUS'; give a name such as NOT_ENOUGH_REPLICAS or a code such as 19.")]
     [InlineData("""{"kind":"delay","broker":1,"ms":5,"api":"Teleport"}""", "Unknown API 'Teleport'")]
     [InlineData("""{"kind":"drop-produce-responses","broker":9,"count":5}""", "Fault 'drop-produce-responses': there is no broker 9; brokers are 1, 2, 3. Send {\"kind\":\"drop-produce-responses\",\"broker\":1,\"count\":5}.")]
-    [InlineData("""{"kind":"network-cut","broker":2,"mode":"drop"}""", "Fault 'network-cut' at mode: ")]
+    [InlineData("""{"kind":"network-cut","broker":2,"mode":"drop"}""", "Fault 'network-cut': \"mode\" cannot be \"drop\".")]
     [InlineData("""{"kind":"follower-lag","topic":"nope","broker":2,"stop":true}""", "nope[0] does not exist.")]
     public async Task A_refused_body_gets_400_problem_details_that_say_what_to_send(string body, string message)
     {
