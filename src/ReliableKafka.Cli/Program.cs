@@ -1,6 +1,7 @@
 using ReliableKafka.Cli.Commands;
 using ReliableKafka.Cli.Commands.Dlq;
-using ReliableKafka.Cli.Commands.Faults;
+using ReliableKafka.Cli.Cluster;
+using ReliableKafka.Cli.Faults;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -296,8 +296,8 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
         // The stops went through rk fault as clean shutdowns, and every broker came back.
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{controlPort}") };
         var events = await http.GetFromJsonAsync<JsonElement>("/events?kind=BrokerStateChanged");
-        var details = events.EnumerateArray().Select(static e => e.GetProperty("detail").GetString()!).ToList();
-        Assert.True(details.Count(static d => d.StartsWith("shut down cleanly", StringComparison.Ordinal)) >= 7, string.Join("\n", details));
+        var states = events.EnumerateArray().Select(static e => e.GetProperty("brokerState").GetString()!).ToList();
+        Assert.True(states.Count(static d => d == "ShutDown") >= 7, string.Join("\n", states));
         var state = await http.GetFromJsonAsync<JsonElement>("/cluster");
         Assert.All(state.GetProperty("brokers").EnumerateArray(), static b => Assert.Equal("up", b.GetProperty("state").GetString()));
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Simulator.Control;
 
 namespace ReliableKafka.Audit;
 
@@ -40,28 +41,28 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     /// <inheritdoc />
     public Task CrashBrokerAsync(int broker, CancellationToken cancellationToken)
     {
-        Cluster.CrashBroker(broker);
+        Cluster.Apply(new CrashBroker(broker));
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public Task CleanShutdownBrokerAsync(int broker, CancellationToken cancellationToken)
     {
-        Cluster.ShutdownBroker(broker);
+        Cluster.Apply(new ShutdownBroker(broker));
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public Task StartBrokerAsync(int broker, CancellationToken cancellationToken)
     {
-        Cluster.RestartBroker(broker);
+        Cluster.Apply(new RestartBroker(broker));
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public Task SetFollowerStoppedAsync(string topic, int partition, int broker, bool stopped, CancellationToken cancellationToken)
     {
-        Cluster.SetFollowerLag(topic, partition, broker, TimeSpan.Zero, stopped);
+        Cluster.Apply(new LagFollower(broker, Topic: topic, Partition: partition, Stop: stopped));
         return Task.CompletedTask;
     }
 
@@ -69,7 +70,7 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     public Task DropProduceResponsesAsync(int broker, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        _drops[broker] = Cluster.FaultsOf(broker).DropProduceResponses(count);
+        _drops[broker] = Cluster.Apply(new DropProduceResponses(broker, Count: count));
         return Task.CompletedTask;
     }
 
@@ -81,7 +82,7 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     {
         if (cut)
         {
-            _cuts[(clientId, broker)] = Cluster.FaultsOf(broker).CutNetwork(clientId, Simulator.Faults.NetworkCutMode.Blackhole);
+            _cuts[(clientId, broker)] = Cluster.Apply(new CutNetwork(broker, ClientId: clientId, Mode: Simulator.Faults.NetworkCutMode.Blackhole));
         }
         else if (_cuts.TryRemove((clientId, broker), out var handle))
         {

@@ -41,8 +41,8 @@ internal static class Explainer
                 var last = group.Max(static l => l.Offset);
                 var how = election is null
                     ? $"in epoch {truncation.LeaderEpoch}"
-                    : $"when broker {election.Broker} became leader in epoch {election.LeaderEpoch} ({election.Detail})";
-                var who = string.Join("; ", same.Select(static t => t.Detail));
+                    : $"when broker {election.Broker} became leader in epoch {election.LeaderEpoch} ({Election(election)})";
+                var who = string.Join("; ", same.Select(Truncation));
                 yield return new Explanation("lost", partition.Key, first, last, group.Count(),
                     $"{Range(first, last)} truncated {how}: {who}",
                     [.. (election is null ? same : same.Prepend(election)).Select(static e => e.Sequence)]);
@@ -62,7 +62,7 @@ internal static class Explainer
             if (withoutOffset.Count > 0)
             {
                 var crashes = events.Where(static e => e.Kind == TruthEventKind.BrokerStateChanged).ToList();
-                var causes = truncations.Concat(partitionEvents.Where(static e => e.Kind == TruthEventKind.Elected && e.Detail != "initial")).Concat(crashes).OrderBy(static e => e.Sequence).ToList();
+                var causes = truncations.Concat(partitionEvents.Where(static e => e.Kind == TruthEventKind.Elected && e.Election != ElectionKind.Initial)).Concat(crashes).OrderBy(static e => e.Sequence).ToList();
                 var text = causes.Count == 0
                     ? $"{withoutOffset.Count} records acknowledged without an offset (acks=0 returns none) are missing; the ground truth records no fault on this partition (a refused append is not an event)"
                     : $"{withoutOffset.Count} records acknowledged without an offset (acks=0 returns none) are missing; the partition went through: {string.Join("; ", Summarize(causes))}";
@@ -146,10 +146,40 @@ internal static class Explainer
     private static string Describe(TruthEvent e) => e.Kind switch
     {
         TruthEventKind.ResponseDropped => $"broker {e.Broker} dropped a Produce response after the append",
-        TruthEventKind.BrokerStateChanged => $"broker {e.Broker} {e.Detail}",
+        TruthEventKind.BrokerStateChanged => $"broker {e.Broker} {State(e.BrokerState)}",
         TruthEventKind.Elected when e.Broker < 0 => $"partition {e.Partition} went offline in epoch {e.LeaderEpoch}",
-        TruthEventKind.Elected => $"broker {e.Broker} became leader of partition {e.Partition} in epoch {e.LeaderEpoch} ({e.Detail})",
-        TruthEventKind.Truncated => e.Detail ?? $"broker {e.Broker} truncated {Range(e.FirstOffset, e.LastOffset)}",
+        TruthEventKind.Elected => $"broker {e.Broker} became leader of partition {e.Partition} in epoch {e.LeaderEpoch} ({Election(e)})",
+        TruthEventKind.Truncated => Truncation(e),
         _ => $"{e.Kind} {e.Detail}",
+    };
+
+    private static string Truncation(TruthEvent e) =>
+        $"broker {e.Broker} truncated {Range(e.FirstOffset, e.LastOffset)}{(e.Leader is { } leader ? $" to follow broker {leader}" : "")} in epoch {e.LeaderEpoch}";
+
+    private static string Election(TruthEvent e)
+    {
+        var how = e.Election switch
+        {
+            ElectionKind.Initial => "initial leader",
+            ElectionKind.Restored => "restored from the data directory",
+            ElectionKind.Unclean => "unclean election",
+            ElectionKind.Controlled => $"controlled shutdown of broker {e.PreviousLeader}",
+            ElectionKind.Moved => "leader moved",
+            ElectionKind.Offline => "offline",
+            _ => "clean election",
+        };
+        return e.Isr is { } isr ? $"{how}; ISR {{{string.Join(",", isr)}}}" : how;
+    }
+
+    private static string State(BrokerStateChange? change) => change switch
+    {
+        BrokerStateChange.Crashed => "crashed",
+        BrokerStateChange.ShutDown => "shut down cleanly",
+        BrokerStateChange.Restarted => "restarted",
+        BrokerStateChange.Paused => "paused",
+        BrokerStateChange.Resumed => "resumed",
+        BrokerStateChange.Fenced => "was fenced (paused longer than broker.session.timeout.ms)",
+        BrokerStateChange.Unfenced => "was unfenced",
+        _ => "changed state",
     };
 }

@@ -323,7 +323,7 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
         if (apiKey == ApiKey.Produce && Faults.TakeDroppedProduceResponse())
         {
             connection.Silenced = true;
-            cluster.Truth.Add(TruthEventKind.ResponseDropped, null, -1, Id, detail: "Produce response dropped after the append (fault); the connection goes silent until the client drops it");
+            cluster.Truth.Add(TruthEventKind.ResponseDropped, null, -1, Id, detail: "Produce response dropped after the append (fault); the connection goes silent until the client drops it", typed: static e => e with { Api = ApiKey.Produce });
             return false;
         }
 

@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using ReliableKafka.Simulator.Protocol;
+
 namespace ReliableKafka.Simulator.Cluster;
 
 /// <summary>What happened, as the cluster knows it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TruthEventKind>))]
 public enum TruthEventKind
 {
     /// <summary>A leader appended a batch.</summary>
@@ -30,11 +34,84 @@ public enum TruthEventKind
     /// <summary>A fault answered a request with an error instead of serving it.</summary>
     ErrorInjected,
 
-    /// <summary>A produce request was answered with an error (for example NOT_ENOUGH_REPLICAS); Detail names it.</summary>
+    /// <summary>A produce request was answered with an error (for example NOT_ENOUGH_REPLICAS); <see cref="TruthEvent.Error"/> names it.</summary>
     Refused,
 }
 
-/// <summary>One ground-truth event. Fields that do not apply are -1 or null.</summary>
+/// <summary>How a partition got its leader (the <see cref="TruthEvent.Election"/> of an <see cref="TruthEventKind.Elected"/> event).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ElectionKind>))]
+public enum ElectionKind
+{
+    /// <summary>The first leader of a new partition.</summary>
+    Initial,
+
+    /// <summary>The leader saved in the data directory, at start.</summary>
+    Restored,
+
+    /// <summary>An in-sync replica took over after the leader went down (or an offline partition's replica came back).</summary>
+    Clean,
+
+    /// <summary>A replica outside the ISR took over (unclean.leader.election.enable): records the ISR had may be lost.</summary>
+    Unclean,
+
+    /// <summary>A controlled shutdown moved leadership off the stopping broker (<see cref="TruthEvent.PreviousLeader"/>).</summary>
+    Controlled,
+
+    /// <summary>Leadership was moved on request to an in-sync replica (a preferred-leader election or reassignment).</summary>
+    Moved,
+
+    /// <summary>No live in-sync replica: the partition has no leader (<see cref="TruthEvent.Broker"/> is -1).</summary>
+    Offline,
+}
+
+/// <summary>Why the ISR changed (the <see cref="TruthEvent.IsrChange"/> of an <see cref="TruthEventKind.IsrChanged"/> event).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IsrChangeReason>))]
+public enum IsrChangeReason
+{
+    /// <summary>A follower caught up and joined (<see cref="TruthEvent.Broker"/>).</summary>
+    CaughtUp,
+
+    /// <summary>Followers lagged longer than replica.lag.time.max.ms and were removed.</summary>
+    Lagging,
+
+    /// <summary>A member went down (<see cref="TruthEvent.Broker"/>) and was removed.</summary>
+    BrokerDown,
+}
+
+/// <summary>What happened to a broker (the <see cref="TruthEvent.BrokerState"/> of a <see cref="TruthEventKind.BrokerStateChanged"/> event).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BrokerStateChange>))]
+public enum BrokerStateChange
+{
+    /// <summary>It crashed (kill -9).</summary>
+    Crashed,
+
+    /// <summary>It shut down cleanly, its leaderships moved first.</summary>
+    ShutDown,
+
+    /// <summary>It was started again.</summary>
+    Restarted,
+
+    /// <summary>It was paused (SIGSTOP).</summary>
+    Paused,
+
+    /// <summary>It was resumed.</summary>
+    Resumed,
+
+    /// <summary>Paused longer than broker.session.timeout.ms, it was fenced: its partitions elect other leaders.</summary>
+    Fenced,
+
+    /// <summary>Resumed after being fenced, it rejoins as a follower.</summary>
+    Unfenced,
+}
+
+/// <summary>
+/// One ground-truth event. The fields that do not apply are -1 or null; <see cref="Detail"/> says the same in words, for
+/// people. Which typed fields each kind sets: Appended, Deduplicated, Acknowledged and Refused: <see cref="Acks"/>
+/// (Refused and ErrorInjected also <see cref="Error"/>); Deduplicated: <see cref="FirstSequence"/> and
+/// <see cref="LastSequence"/>; Elected: <see cref="Election"/>, <see cref="Isr"/> and, for a controlled shutdown,
+/// <see cref="PreviousLeader"/>; IsrChanged: <see cref="IsrChange"/> and <see cref="Isr"/>; Truncated:
+/// <see cref="Leader"/>; BrokerStateChanged: <see cref="BrokerState"/>; ErrorInjected and ResponseDropped: <see cref="Api"/>.
+/// </summary>
 /// <param name="Sequence">Order of the event in the cluster.</param>
 /// <param name="At">When it happened.</param>
 /// <param name="Kind">What happened.</param>
@@ -45,7 +122,7 @@ public enum TruthEventKind
 /// <param name="LastOffset">Last offset concerned, or -1.</param>
 /// <param name="LeaderEpoch">The leader epoch in force, or -1.</param>
 /// <param name="ProducerId">The idempotent producer, or -1.</param>
-/// <param name="Detail">Words: the reason, the new ISR, the election kind.</param>
+/// <param name="Detail">The event in words, for people; tests and tools read the typed fields.</param>
 public sealed record TruthEvent(
     long Sequence,
     DateTimeOffset At,
@@ -57,7 +134,52 @@ public sealed record TruthEvent(
     long LastOffset,
     int LeaderEpoch,
     long ProducerId,
-    string? Detail);
+    string? Detail)
+{
+    /// <summary>How the leader was chosen (Elected).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ElectionKind? Election { get; init; }
+
+    /// <summary>The leader before a controlled shutdown moved leadership (Elected with <see cref="ElectionKind.Controlled"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? PreviousLeader { get; init; }
+
+    /// <summary>The in-sync replicas after the event (Elected, IsrChanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<int>? Isr { get; init; }
+
+    /// <summary>Why the ISR changed (IsrChanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IsrChangeReason? IsrChange { get; init; }
+
+    /// <summary>What happened to the broker (BrokerStateChanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BrokerStateChange? BrokerState { get; init; }
+
+    /// <summary>The error answered (Refused, ErrorInjected).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public KafkaErrorCode? Error { get; init; }
+
+    /// <summary>The API of the request (ErrorInjected, ResponseDropped).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ApiKey? Api { get; init; }
+
+    /// <summary>The acks of the produce request (Appended, Acknowledged, Refused).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public short? Acks { get; init; }
+
+    /// <summary>The leader a truncated replica follows (Truncated).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Leader { get; init; }
+
+    /// <summary>The first producer sequence of a deduplicated retry (Deduplicated).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? FirstSequence { get; init; }
+
+    /// <summary>The last producer sequence of a deduplicated retry (Deduplicated).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LastSequence { get; init; }
+}
 
 /// <summary>The cluster's record of every append, acknowledgement, truncation and election. Thread-safe.</summary>
 public sealed class GroundTruth
@@ -95,11 +217,13 @@ public sealed class GroundTruth
         }
     }
 
-    internal void Add(TruthEventKind kind, string? topic, int partition, int broker, long firstOffset = -1, long lastOffset = -1, int epoch = -1, long producerId = -1, string? detail = null)
+    /// <summary>Records an event; <paramref name="typed"/> sets its kind's typed fields.</summary>
+    internal void Add(TruthEventKind kind, string? topic, int partition, int broker, long firstOffset = -1, long lastOffset = -1, int epoch = -1, long producerId = -1, string? detail = null, Func<TruthEvent, TruthEvent>? typed = null)
     {
         lock (_gate)
         {
-            _events.Add(new TruthEvent(++_sequence, _time.GetUtcNow(), kind, topic, partition, broker, firstOffset, lastOffset, epoch, producerId, detail));
+            var entry = new TruthEvent(++_sequence, _time.GetUtcNow(), kind, topic, partition, broker, firstOffset, lastOffset, epoch, producerId, detail);
+            _events.Add(typed is null ? entry : typed(entry));
         }
     }
 }

@@ -48,7 +48,7 @@ internal sealed class PartitionState
             replica.LastCaughtUp = now;
         }
 
-        _truth.Add(TruthEventKind.Elected, topic, index, Leader, epoch: 0, detail: "initial");
+        _truth.Add(TruthEventKind.Elected, topic, index, Leader, epoch: 0, detail: "initial", typed: e => e with { Election = ElectionKind.Initial, Isr = [.. _isr] });
     }
 
     /// <summary>What a snapshot keeps of a partition (see <see cref="ClusterPersistence"/>).</summary>
@@ -137,7 +137,7 @@ internal sealed class PartitionState
                 replica.MustCheckDivergence = brokerId != Leader;
             }
 
-            _truth.Add(TruthEventKind.Elected, Topic, Index, Leader, epoch: LeaderEpoch, detail: "restored from the data directory");
+            _truth.Add(TruthEventKind.Elected, Topic, Index, Leader, epoch: LeaderEpoch, detail: "restored from the data directory", typed: e => e with { Election = ElectionKind.Restored, Isr = [.. _isr] });
         }
     }
 
@@ -171,7 +171,7 @@ internal sealed class PartitionState
                 {
                     case SequenceVerdict.Duplicate:
                         _truth.Add(TruthEventKind.Deduplicated, Topic, Index, brokerId, duplicateBase, duplicateBase + batch.LastOffsetDelta, LeaderEpoch, batch.ProducerId,
-                            $"retry of sequence {batch.BaseSequence}..{lastSequence} answered with its original offset");
+                            $"retry of sequence {batch.BaseSequence}..{lastSequence} answered with its original offset", e => e with { FirstSequence = batch.BaseSequence, LastSequence = lastSequence });
                         return new AppendResult(KafkaErrorCode.None, duplicateBase, duplicateBase + batch.LastOffsetDelta, true);
                     case SequenceVerdict.OutOfOrder:
                         return new AppendResult(KafkaErrorCode.OutOfOrderSequenceNumber, -1, -1, false);
@@ -188,7 +188,7 @@ internal sealed class PartitionState
             leader.Log.Append(stored);
             leader.Producers.Record(stored);
             leader.LastCaughtUp = stored.AppendedAt;
-            _truth.Add(TruthEventKind.Appended, Topic, Index, brokerId, stored.BaseOffset, stored.LastOffset, LeaderEpoch, batch.ProducerId, $"acks={acks}");
+            _truth.Add(TruthEventKind.Appended, Topic, Index, brokerId, stored.BaseOffset, stored.LastOffset, LeaderEpoch, batch.ProducerId, $"acks={acks}", e => e with { Acks = acks });
             result = new AppendResult(KafkaErrorCode.None, stored.BaseOffset, stored.LastOffset, false);
             advanced = UpdateHighWatermarkLocked(out var completed);
             Complete(completed);
@@ -282,7 +282,7 @@ internal sealed class PartitionState
             {
                 _isr.Add(followerId);
                 SortIsr();
-                _truth.Add(TruthEventKind.IsrChanged, Topic, Index, followerId, epoch: LeaderEpoch, detail: $"{followerId} caught up; ISR {Describe(_isr)}");
+                _truth.Add(TruthEventKind.IsrChanged, Topic, Index, followerId, epoch: LeaderEpoch, detail: $"{followerId} caught up; ISR {Describe(_isr)}", typed: e => e with { IsrChange = IsrChangeReason.CaughtUp, Isr = [.. _isr] });
             }
 
             advanced = UpdateHighWatermarkLocked(out var completed);
@@ -318,7 +318,7 @@ internal sealed class PartitionState
                 return;
             }
 
-            _truth.Add(TruthEventKind.IsrChanged, Topic, Index, Leader, epoch: LeaderEpoch, detail: $"lagging followers removed; ISR {Describe(_isr)}");
+            _truth.Add(TruthEventKind.IsrChanged, Topic, Index, Leader, epoch: LeaderEpoch, detail: $"lagging followers removed; ISR {Describe(_isr)}", typed: e => e with { IsrChange = IsrChangeReason.Lagging, Isr = [.. _isr] });
             advanced = UpdateHighWatermarkLocked(out var completed);
             Complete(completed);
         }
@@ -344,7 +344,7 @@ internal sealed class PartitionState
             replica.Online = false;
             if (_isr.Count > 1 && _isr.Remove(brokerId))
             {
-                _truth.Add(TruthEventKind.IsrChanged, Topic, Index, brokerId, epoch: LeaderEpoch, detail: $"{brokerId} went down; ISR {Describe(_isr)}");
+                _truth.Add(TruthEventKind.IsrChanged, Topic, Index, brokerId, epoch: LeaderEpoch, detail: $"{brokerId} went down; ISR {Describe(_isr)}", typed: e => e with { IsrChange = IsrChangeReason.BrokerDown, Isr = [.. _isr] });
             }
 
             if (brokerId == Leader)
@@ -406,7 +406,7 @@ internal sealed class PartitionState
 
             failed = [.. _waiters.Select(static w => w.Completion)];
             _waiters.Clear();
-            SetLeaderLocked(brokerId, "leader moved", unclean: false);
+            SetLeaderLocked(brokerId, "leader moved", ElectionKind.Moved);
         }
 
         foreach (var waiter in failed)
@@ -439,7 +439,7 @@ internal sealed class PartitionState
 
             failed = [.. _waiters.Select(static w => w.Completion)];
             _waiters.Clear();
-            SetLeaderLocked(next, $"{reason} of broker {brokerId}", unclean: false);
+            SetLeaderLocked(next, $"{reason} of broker {brokerId}", ElectionKind.Controlled, previousLeader: brokerId);
         }
 
         foreach (var waiter in failed)
@@ -484,24 +484,25 @@ internal sealed class PartitionState
         var clean = ReplicaIds.FirstOrDefault(id => _replicas[id].Online && _isr.Contains(id), -1);
         if (clean >= 0)
         {
-            SetLeaderLocked(clean, reason, unclean: false);
+            SetLeaderLocked(clean, reason, ElectionKind.Clean);
             return;
         }
 
         var any = Settings.UncleanLeaderElection ? ReplicaIds.FirstOrDefault(id => _replicas[id].Online, -1) : -1;
         if (any >= 0)
         {
-            SetLeaderLocked(any, reason, unclean: true);
+            SetLeaderLocked(any, reason, ElectionKind.Unclean);
             return;
         }
 
         Leader = -1;
         LeaderEpoch++;
-        _truth.Add(TruthEventKind.Elected, Topic, Index, -1, epoch: LeaderEpoch, detail: $"offline ({reason}): no live in-sync replica; ISR {Describe(_isr)}");
+        _truth.Add(TruthEventKind.Elected, Topic, Index, -1, epoch: LeaderEpoch, detail: $"offline ({reason}): no live in-sync replica; ISR {Describe(_isr)}", typed: e => e with { Election = ElectionKind.Offline, Isr = [.. _isr] });
     }
 
-    private void SetLeaderLocked(int brokerId, string reason, bool unclean)
+    private void SetLeaderLocked(int brokerId, string reason, ElectionKind election, int? previousLeader = null)
     {
+        var unclean = election == ElectionKind.Unclean;
         Leader = brokerId;
         LeaderEpoch++;
         var leader = _replicas[brokerId];
@@ -519,7 +520,8 @@ internal sealed class PartitionState
 
         HighWatermark = Math.Min(HighWatermark, leader.Log.LogEndOffset);
         _truth.Add(TruthEventKind.Elected, Topic, Index, brokerId, leader.Log.LogEndOffset, -1, LeaderEpoch,
-            detail: $"{(unclean ? "unclean" : "clean")} election ({reason}); ISR {Describe(_isr)}");
+            detail: $"{(unclean ? "unclean" : "clean")} election ({reason}); ISR {Describe(_isr)}",
+            typed: e => e with { Election = election, PreviousLeader = previousLeader, Isr = [.. _isr] });
     }
 
     private void TruncateToLeaderLocked(Replica follower, Replica leader)
@@ -536,7 +538,8 @@ internal sealed class PartitionState
         if (removed.Count > 0)
         {
             _truth.Add(TruthEventKind.Truncated, Topic, Index, follower.BrokerId, removed[0].BaseOffset, removed[^1].LastOffset, LeaderEpoch,
-                detail: $"broker {follower.BrokerId} truncated offsets {removed[0].BaseOffset}-{removed[^1].LastOffset} to follow broker {leader.BrokerId} in epoch {LeaderEpoch}");
+                detail: $"broker {follower.BrokerId} truncated offsets {removed[0].BaseOffset}-{removed[^1].LastOffset} to follow broker {leader.BrokerId} in epoch {LeaderEpoch}",
+                typed: e => e with { Leader = leader.BrokerId });
         }
     }
 

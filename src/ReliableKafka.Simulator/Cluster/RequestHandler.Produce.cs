@@ -70,11 +70,11 @@ internal sealed partial class RequestHandler
             {
                 if (entry.ErrorCode == KafkaErrorCode.None)
                 {
-                    _cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}");
+                    _cluster.Truth.Add(TruthEventKind.Acknowledged, topic.Name, entry.Index, broker.Id, entry.BaseOffset, detail: $"acks={request.Acks}", typed: e => e with { Acks = request.Acks });
                 }
                 else
                 {
-                    _cluster.Truth.Add(TruthEventKind.Refused, topic.Name, entry.Index, broker.Id, detail: $"{KafkaErrors.Name(entry.ErrorCode)} ({(short)entry.ErrorCode}), acks={request.Acks}");
+                    _cluster.Truth.Add(TruthEventKind.Refused, topic.Name, entry.Index, broker.Id, detail: $"{KafkaErrors.Name(entry.ErrorCode)} ({(short)entry.ErrorCode}), acks={request.Acks}", typed: e => e with { Error = entry.ErrorCode, Acks = request.Acks });
                 }
             }
         }

@@ -92,7 +92,7 @@ internal sealed partial class RequestHandler(SimulatedCluster cluster)
         var error = broker.Faults.TakeError(api, topic, partition);
         if (error != KafkaErrorCode.None)
         {
-            _cluster.Truth.Add(TruthEventKind.ErrorInjected, topic, partition, broker.Id, detail: $"{api} answered with {KafkaErrors.Name(error)} (fault)");
+            _cluster.Truth.Add(TruthEventKind.ErrorInjected, topic, partition, broker.Id, detail: $"{api} answered with {KafkaErrors.Name(error)} (fault)", typed: e => e with { Api = api, Error = error });
         }
 
         return error;

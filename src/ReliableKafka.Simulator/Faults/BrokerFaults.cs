@@ -1,3 +1,4 @@
+using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Faults;
@@ -8,8 +9,8 @@ namespace ReliableKafka.Simulator.Faults;
 /// </summary>
 public sealed class BrokerFaults
 {
-    /// <summary>The APIs <see cref="InjectError"/> can fail, by name.</summary>
-    public static readonly IReadOnlyList<string> ErrorInjectableApis = ["Produce", "Fetch", "ListOffsets", "Metadata", "InitProducerId"];
+    /// <summary>The APIs <see cref="InjectError"/> can fail.</summary>
+    public static readonly IReadOnlyList<ApiKey> ErrorInjectableApis = [ApiKey.Produce, ApiKey.Fetch, ApiKey.ListOffsets, ApiKey.Metadata, ApiKey.InitProducerId];
 
     private readonly Lock _gate = new();
     private readonly int _broker;
@@ -45,20 +46,19 @@ public sealed class BrokerFaults
     public FaultHandle DropProduceResponses(int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        return Add(new Entry(EntryKind.DropProduceResponse), "drop-produce-responses",
+        return Add(new Entry(EntryKind.DropProduceResponse), FaultKinds.DropProduceResponses,
             $"drop the responses to {count} Produce request(s) on broker {_broker} after the append", count);
     }
 
     /// <summary>Delays every response of this broker (or of one API) by <paramref name="delay"/>, after the request took effect.</summary>
     /// <param name="delay">How long each response waits.</param>
-    /// <param name="api">An API name such as "Produce" or "Fetch"; null for all.</param>
+    /// <param name="api">Only responses of this API; null for all.</param>
     /// <returns>The fault.</returns>
-    public FaultHandle Delay(TimeSpan delay, string? api = null)
+    public FaultHandle Delay(TimeSpan delay, ApiKey? api = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
-        var key = api is null ? (ApiKey?)null : ParseApi(api, nameof(api), onlyInjectable: false);
-        return Add(new Entry(EntryKind.Delay) { Api = key, Delay = delay }, "delay",
-            $"delay {(key is null ? "every response" : $"{key} responses")} of broker {_broker} by {delay.TotalMilliseconds:0} ms", null);
+        return Add(new Entry(EntryKind.Delay) { Api = api, Delay = delay }, FaultKinds.Delay,
+            $"delay {(api is null ? "every response" : $"{api} responses")} of broker {_broker} by {delay.TotalMilliseconds:0} ms", null);
     }
 
     /// <summary>
@@ -67,20 +67,28 @@ public sealed class BrokerFaults
     /// Metadata to every topic; for InitProducerId to the request.
     /// </summary>
     /// <param name="api">One of <see cref="ErrorInjectableApis"/>.</param>
-    /// <param name="error">A Kafka error as a name ("NOT_ENOUGH_REPLICAS" or "NotEnoughReplicas") or a code ("19").</param>
+    /// <param name="error">The Kafka error (not <see cref="KafkaErrorCode.None"/>).</param>
     /// <param name="count">How many requests (or partitions) it hits.</param>
     /// <param name="topic">Only this topic; null for any.</param>
     /// <param name="partition">Only this partition; null for any.</param>
     /// <returns>The fault.</returns>
-    /// <exception cref="ArgumentException">The API or the error is unknown.</exception>
-    public FaultHandle InjectError(string api, string error, int count = 1, string? topic = null, int? partition = null)
+    /// <exception cref="ArgumentException">The API cannot be failed, or the error is None or unknown.</exception>
+    public FaultHandle InjectError(ApiKey api, KafkaErrorCode error, int count = 1, string? topic = null, int? partition = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        var key = ParseApi(api, nameof(api), onlyInjectable: true);
-        var code = ParseError(error);
+        if (!ErrorInjectableApis.Contains(api))
+        {
+            throw new ArgumentException($"Unknown API '{api}' here; use one of {string.Join(", ", ErrorInjectableApis)}.", nameof(api));
+        }
+
+        if (error == KafkaErrorCode.None || !Enum.IsDefined(error))
+        {
+            throw new ArgumentException($"Unknown Kafka error '{(short)error}'; give a name such as NOT_ENOUGH_REPLICAS or a code such as 19.", nameof(error));
+        }
+
         var where = topic is null ? "" : partition is null ? $" for {topic}" : $" for {topic}[{partition}]";
-        return Add(new Entry(EntryKind.Error) { Api = key, Error = code, Topic = topic, Partition = partition }, "error",
-            $"answer {count} {key} request(s) to broker {_broker}{where} with {KafkaErrors.Name(code)} ({(short)code})", count);
+        return Add(new Entry(EntryKind.Error) { Api = api, Error = error, Topic = topic, Partition = partition }, FaultKinds.Error,
+            $"answer {count} {api} request(s) to broker {_broker}{where} with {KafkaErrors.Name(error)} ({(short)error})", count);
     }
 
     /// <summary>
@@ -96,7 +104,7 @@ public sealed class BrokerFaults
             _paused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        var handle = Add(new Entry(EntryKind.Pause), "pause", $"pause broker {_broker}", null);
+        var handle = Add(new Entry(EntryKind.Pause), FaultKinds.Pause, $"pause broker {_broker}", null);
         _pauseChanged(true);
         return handle;
     }
@@ -111,7 +119,7 @@ public sealed class BrokerFaults
     public FaultHandle CutNetwork(string? clientId, NetworkCutMode mode)
     {
         var who = clientId is null ? "every client" : $"client.id '{clientId}'";
-        var handle = Add(new Entry(EntryKind.Cut) { ClientId = clientId, Mode = mode }, "network-cut",
+        var handle = Add(new Entry(EntryKind.Cut) { ClientId = clientId, Mode = mode }, FaultKinds.NetworkCut,
             $"cut {who} off broker {_broker} ({mode.ToString().ToLowerInvariant()})", null);
         if (mode == NetworkCutMode.Reset)
         {
@@ -183,8 +191,6 @@ public sealed class BrokerFaults
         return null;
     }
 
-    internal static string ApiName(short key) => Enum.IsDefined((ApiKey)key) ? ((ApiKey)key).ToString() : key.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     private bool Take(EntryKind kind, Func<Entry, bool> matches)
     {
         foreach (var entry in Volatile.Read(ref _entries))
@@ -216,7 +222,7 @@ public sealed class BrokerFaults
         lock (_gate)
         {
             Volatile.Write(ref _entries, [.. _entries.Where(e => e.Handle != handle)]);
-            if (handle.Kind == "pause" && !_entries.Any(static e => e.Kind == EntryKind.Pause))
+            if (handle.Kind == FaultKinds.Pause && !_entries.Any(static e => e.Kind == EntryKind.Pause))
             {
                 resumed = _paused;
                 _paused = null;
@@ -229,23 +235,6 @@ public sealed class BrokerFaults
             resumed.TrySetResult();
         }
     }
-
-    private static ApiKey ParseApi(string api, string parameter, bool onlyInjectable)
-    {
-        if (Enum.TryParse<ApiKey>(api, ignoreCase: true, out var key) && Enum.IsDefined(key) && !char.IsAsciiDigit(api.Trim()[0])
-            && (!onlyInjectable || ErrorInjectableApis.Contains(key.ToString())))
-        {
-            return key;
-        }
-
-        var allowed = onlyInjectable ? ErrorInjectableApis : [.. Enum.GetNames<ApiKey>()];
-        throw new ArgumentException($"Unknown API '{api}' here; use one of {string.Join(", ", allowed)}.", parameter);
-    }
-
-    private static KafkaErrorCode ParseError(string error) =>
-        KafkaErrors.TryParse(error, out var code) && code != KafkaErrorCode.None
-            ? code
-            : throw new ArgumentException($"Unknown Kafka error '{error}'; give a name such as NOT_ENOUGH_REPLICAS or a code such as 19.", nameof(error));
 
     private enum EntryKind
     {

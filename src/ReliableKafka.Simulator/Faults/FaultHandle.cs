@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ReliableKafka.Simulator.Faults;
 
 /// <summary>
@@ -22,10 +24,18 @@ public sealed class FaultHandle
         _remove = remove;
     }
 
+    /// <summary>A handle for an action that took effect at once (a crash, restart, shutdown or leader move): never active.</summary>
+    internal static FaultHandle Completed(string kind, int broker, string description)
+    {
+        var handle = new FaultHandle(kind, broker, description, null, static _ => { });
+        handle._removed = 1;
+        return handle;
+    }
+
     /// <summary>A cluster-unique id, such as "delay-4".</summary>
     public string Id { get; }
 
-    /// <summary>The fault kind: drop-produce-responses, delay, error, pause, network-cut or follower-lag.</summary>
+    /// <summary>The fault kind, one of <see cref="Control.FaultKinds"/>.</summary>
     public string Kind { get; }
 
     /// <summary>The broker it applies to.</summary>
@@ -75,12 +85,15 @@ public sealed class FaultHandle
     }
 }
 
-/// <summary>How a network cut treats a client's connections to the broker.</summary>
+/// <summary>How a network cut treats a client's connections to the broker (JSON "blackhole" or "reset").</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NetworkCutMode>))]
 public enum NetworkCutMode
 {
     /// <summary>Requests are read and never answered, as when packets are dropped; connections stay open.</summary>
+    [JsonStringEnumMemberName("blackhole")]
     Blackhole,
 
     /// <summary>Connections are reset, at once and on every new request, as when a firewall rejects them.</summary>
+    [JsonStringEnumMemberName("reset")]
     Reset,
 }

@@ -1,75 +1,144 @@
 namespace ReliableKafka.Simulator.Protocol;
 
 /// <summary>Kafka protocol error codes.</summary>
-internal enum KafkaErrorCode : short
+public enum KafkaErrorCode : short
 {
+    /// <summary>UNKNOWN_SERVER_ERROR (-1).</summary>
     UnknownServerError = -1,
+    /// <summary>NONE (0).</summary>
     None = 0,
+    /// <summary>OFFSET_OUT_OF_RANGE (1).</summary>
     OffsetOutOfRange = 1,
+    /// <summary>CORRUPT_MESSAGE (2).</summary>
     CorruptMessage = 2,
+    /// <summary>UNKNOWN_TOPIC_OR_PARTITION (3).</summary>
     UnknownTopicOrPartition = 3,
+    /// <summary>INVALID_FETCH_SIZE (4).</summary>
     InvalidFetchSize = 4,
+    /// <summary>LEADER_NOT_AVAILABLE (5).</summary>
     LeaderNotAvailable = 5,
+    /// <summary>NOT_LEADER_OR_FOLLOWER (6).</summary>
     NotLeaderOrFollower = 6,
+    /// <summary>REQUEST_TIMED_OUT (7).</summary>
     RequestTimedOut = 7,
+    /// <summary>BROKER_NOT_AVAILABLE (8).</summary>
     BrokerNotAvailable = 8,
+    /// <summary>REPLICA_NOT_AVAILABLE (9).</summary>
     ReplicaNotAvailable = 9,
+    /// <summary>MESSAGE_TOO_LARGE (10).</summary>
     MessageTooLarge = 10,
+    /// <summary>STALE_CONTROLLER_EPOCH (11).</summary>
     StaleControllerEpoch = 11,
+    /// <summary>OFFSET_METADATA_TOO_LARGE (12).</summary>
     OffsetMetadataTooLarge = 12,
+    /// <summary>NETWORK_EXCEPTION (13).</summary>
     NetworkException = 13,
+    /// <summary>COORDINATOR_LOAD_IN_PROGRESS (14).</summary>
     CoordinatorLoadInProgress = 14,
+    /// <summary>COORDINATOR_NOT_AVAILABLE (15).</summary>
     CoordinatorNotAvailable = 15,
+    /// <summary>NOT_COORDINATOR (16).</summary>
     NotCoordinator = 16,
+    /// <summary>INVALID_TOPIC_EXCEPTION (17).</summary>
     InvalidTopicException = 17,
+    /// <summary>RECORD_LIST_TOO_LARGE (18).</summary>
     RecordListTooLarge = 18,
+    /// <summary>NOT_ENOUGH_REPLICAS (19).</summary>
     NotEnoughReplicas = 19,
+    /// <summary>NOT_ENOUGH_REPLICAS_AFTER_APPEND (20).</summary>
     NotEnoughReplicasAfterAppend = 20,
+    /// <summary>INVALID_REQUIRED_ACKS (21).</summary>
     InvalidRequiredAcks = 21,
+    /// <summary>ILLEGAL_GENERATION (22).</summary>
     IllegalGeneration = 22,
+    /// <summary>INCONSISTENT_GROUP_PROTOCOL (23).</summary>
     InconsistentGroupProtocol = 23,
+    /// <summary>INVALID_GROUP_ID (24).</summary>
     InvalidGroupId = 24,
+    /// <summary>UNKNOWN_MEMBER_ID (25).</summary>
     UnknownMemberId = 25,
+    /// <summary>INVALID_SESSION_TIMEOUT (26).</summary>
     InvalidSessionTimeout = 26,
+    /// <summary>REBALANCE_IN_PROGRESS (27).</summary>
     RebalanceInProgress = 27,
+    /// <summary>INVALID_COMMIT_OFFSET_SIZE (28).</summary>
     InvalidCommitOffsetSize = 28,
+    /// <summary>TOPIC_AUTHORIZATION_FAILED (29).</summary>
     TopicAuthorizationFailed = 29,
+    /// <summary>GROUP_AUTHORIZATION_FAILED (30).</summary>
     GroupAuthorizationFailed = 30,
+    /// <summary>CLUSTER_AUTHORIZATION_FAILED (31).</summary>
     ClusterAuthorizationFailed = 31,
+    /// <summary>INVALID_TIMESTAMP (32).</summary>
     InvalidTimestamp = 32,
+    /// <summary>UNSUPPORTED_SASL_MECHANISM (33).</summary>
     UnsupportedSaslMechanism = 33,
+    /// <summary>ILLEGAL_SASL_STATE (34).</summary>
     IllegalSaslState = 34,
+    /// <summary>UNSUPPORTED_VERSION (35).</summary>
     UnsupportedVersion = 35,
+    /// <summary>TOPIC_ALREADY_EXISTS (36).</summary>
     TopicAlreadyExists = 36,
+    /// <summary>INVALID_PARTITIONS (37).</summary>
     InvalidPartitions = 37,
+    /// <summary>INVALID_REPLICATION_FACTOR (38).</summary>
     InvalidReplicationFactor = 38,
+    /// <summary>INVALID_REPLICA_ASSIGNMENT (39).</summary>
     InvalidReplicaAssignment = 39,
+    /// <summary>INVALID_CONFIG (40).</summary>
     InvalidConfig = 40,
+    /// <summary>NOT_CONTROLLER (41).</summary>
     NotController = 41,
+    /// <summary>INVALID_REQUEST (42).</summary>
     InvalidRequest = 42,
+    /// <summary>UNSUPPORTED_FOR_MESSAGE_FORMAT (43).</summary>
     UnsupportedForMessageFormat = 43,
+    /// <summary>POLICY_VIOLATION (44).</summary>
     PolicyViolation = 44,
+    /// <summary>OUT_OF_ORDER_SEQUENCE_NUMBER (45).</summary>
     OutOfOrderSequenceNumber = 45,
+    /// <summary>DUPLICATE_SEQUENCE_NUMBER (46).</summary>
     DuplicateSequenceNumber = 46,
+    /// <summary>INVALID_PRODUCER_EPOCH (47).</summary>
     InvalidProducerEpoch = 47,
+    /// <summary>INVALID_TXN_STATE (48).</summary>
     InvalidTxnState = 48,
+    /// <summary>INVALID_PRODUCER_ID_MAPPING (49).</summary>
     InvalidProducerIdMapping = 49,
+    /// <summary>INVALID_TRANSACTION_TIMEOUT (50).</summary>
     InvalidTransactionTimeout = 50,
+    /// <summary>CONCURRENT_TRANSACTIONS (51).</summary>
     ConcurrentTransactions = 51,
+    /// <summary>KAFKA_STORAGE_ERROR (56).</summary>
     KafkaStorageError = 56,
+    /// <summary>UNKNOWN_PRODUCER_ID (59).</summary>
     UnknownProducerId = 59,
+    /// <summary>NON_EMPTY_GROUP (68).</summary>
     NonEmptyGroup = 68,
+    /// <summary>GROUP_ID_NOT_FOUND (69).</summary>
     GroupIdNotFound = 69,
+    /// <summary>FETCH_SESSION_ID_NOT_FOUND (70).</summary>
     FetchSessionIdNotFound = 70,
+    /// <summary>INVALID_FETCH_SESSION_EPOCH (71).</summary>
     InvalidFetchSessionEpoch = 71,
+    /// <summary>FENCED_LEADER_EPOCH (74).</summary>
     FencedLeaderEpoch = 74,
+    /// <summary>UNKNOWN_LEADER_EPOCH (75).</summary>
     UnknownLeaderEpoch = 75,
+    /// <summary>UNSUPPORTED_COMPRESSION_TYPE (76).</summary>
     UnsupportedCompressionType = 76,
+    /// <summary>MEMBER_ID_REQUIRED (79).</summary>
     MemberIdRequired = 79,
+    /// <summary>FENCED_INSTANCE_ID (82).</summary>
     FencedInstanceId = 82,
+    /// <summary>INVALID_RECORD (87).</summary>
     InvalidRecord = 87,
+    /// <summary>UNSTABLE_OFFSET_COMMIT (88).</summary>
     UnstableOffsetCommit = 88,
+    /// <summary>THROTTLING_QUOTA_EXCEEDED (89).</summary>
     ThrottlingQuotaExceeded = 89,
+    /// <summary>PRODUCER_FENCED (90).</summary>
     ProducerFenced = 90,
+    /// <summary>UNKNOWN_TOPIC_ID (100).</summary>
     UnknownTopicId = 100,
 }

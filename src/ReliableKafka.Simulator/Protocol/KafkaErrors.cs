@@ -4,7 +4,7 @@ using System.Text;
 namespace ReliableKafka.Simulator.Protocol;
 
 /// <summary>Kafka error names as Kafka writes them (NOT_ENOUGH_REPLICAS) and as codes.</summary>
-internal static class KafkaErrors
+public static class KafkaErrors
 {
     /// <summary>Kafka's name of a code: NotEnoughReplicas → NOT_ENOUGH_REPLICAS; an unknown code as its number.</summary>
     public static string Name(KafkaErrorCode code)

@@ -1,17 +1,23 @@
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Simulator.Control;
 
 namespace TaskApi.Hosting;
 
 /// <summary>
 /// The embedded default: when Kafka:BootstrapServers is empty, an in-process simulated cluster (3 brokers, the task
-/// topic with 3 partitions, replication factor 3, min.insync.replicas 2) that the service then uses like any cluster.
-/// For laptops and tests only; configure Kafka:BootstrapServers for anything else.
+/// topic with 3 partitions, replication factor 3, min.insync.replicas 2) that the service then uses like any cluster,
+/// with its control API (faults and ground truth, as <c>rk cluster</c> serves it) on 127.0.0.1 at
+/// TaskApi:Simulator:ControlPort (0: a free port; the address is logged). For laptops and tests only; configure
+/// Kafka:BootstrapServers for anything else.
 /// </summary>
 internal sealed partial class EmbeddedKafka : IAsyncDisposable
 {
     private EmbeddedKafka(SimulatedCluster cluster) => Cluster = cluster;
 
     public SimulatedCluster Cluster { get; }
+
+    /// <summary>The control API, once the host started.</summary>
+    public SimulatorControlServer? Control { get; private set; }
 
     /// <summary>Starts the cluster and points the Kafka configuration at it, unless Kafka:BootstrapServers is set.</summary>
     public static EmbeddedKafka? StartIfUnconfigured(WebApplicationBuilder builder)
@@ -45,19 +51,31 @@ internal sealed partial class EmbeddedKafka : IAsyncDisposable
     }
 
     /// <summary>Stops the brokers; called after the host (and its producers) stopped.</summary>
-    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (Control is not null)
+        {
+            await Control.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Cluster.DisposeAsync().ConfigureAwait(false);
+    }
 
     [LoggerMessage(1, LogLevel.Information, "No Kafka:BootstrapServers configured: embedded simulated Kafka cluster with 3 brokers, bootstrap.servers={BootstrapServers} (watch the events: kcat -b {FirstBroker} -C -t {Topic})")]
     private static partial void LogStarted(ILogger logger, string bootstrapServers, string firstBroker, string topic);
 
+    [LoggerMessage(2, LogLevel.Information, "Embedded cluster control API on {ControlUrl} (faults and ground truth: rk fault list --control {ControlUrl}, curl {ControlUrl}/events)")]
+    private static partial void LogControl(ILogger logger, string controlUrl);
+
     /// <summary>Logs the one line that says where the embedded cluster listens.</summary>
     private sealed class Announcer(EmbeddedKafka embedded, Microsoft.Extensions.Options.IOptions<TaskApiOptions> options, ILogger<EmbeddedKafka> logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartAsync(CancellationToken cancellationToken)
         {
             var servers = embedded.Cluster.BootstrapServers;
             LogStarted(logger, servers, servers.Split(',')[0], options.Value.Topics.TaskEvents);
-            return Task.CompletedTask;
+            embedded.Control = await SimulatorControlServer.StartAsync(embedded.Cluster, "127.0.0.1", options.Value.Simulator.ControlPort, cancellationToken).ConfigureAwait(false);
+            LogControl(logger, embedded.Control.Address.ToString().TrimEnd('/'));
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -93,6 +93,9 @@ public sealed class EmbeddedClusterOptions
 {
     /// <summary>The first broker's port (the others follow); 0, the default, picks free ports.</summary>
     public int FirstPort { get; set; }
+
+    /// <summary>The port of its control API on 127.0.0.1 (faults, ground truth; see docs/faults.md); 0, the default, picks a free one.</summary>
+    public int ControlPort { get; set; }
 }
 
 /// <summary>Defaults of <see cref="TaskApiOptions"/>.</summary>

@@ -67,6 +67,11 @@ internal sealed class TaskApiOptionsValidator : IValidateOptions<TaskApiOptions>
             failures.Add($"TaskApi:Simulator:FirstPort is {options.Simulator.FirstPort}. Fix: 0 (free ports) or a port below 65531.");
         }
 
+        if (options.Simulator.ControlPort is < 0 or > 65535)
+        {
+            failures.Add($"TaskApi:Simulator:ControlPort is {options.Simulator.ControlPort}. Fix: 0 (a free port) or a port up to 65535.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -18,14 +18,14 @@ public sealed class ExplainerTests
     public void A_lost_offset_is_explained_by_the_truncation_covering_it_and_the_election_before()
     {
         var appended = Event(TruthEventKind.Appended, 1, 5, 7, detail: "acks=1");
-        var elected = Event(TruthEventKind.Elected, 2, 5, epoch: 1, detail: "clean election (leader went down); ISR {2,3}");
-        var truncated = Event(TruthEventKind.Truncated, 1, 5, 7, epoch: 1, detail: "broker 1 truncated offsets 5-7 to follow broker 2 in epoch 1");
+        var elected = Event(TruthEventKind.Elected, 2, 5, epoch: 1) with { Election = ElectionKind.Clean, Isr = [2, 3] };
+        var truncated = Event(TruthEventKind.Truncated, 1, 5, 7, epoch: 1) with { Leader = 2 };
 
         var explanation = Assert.Single(Explainer.Explain(With(lost: [new(10, "k", 0, 5), new(11, "k", 0, 6), new(12, "k", 0, 7)]), [appended, elected, truncated], Topic));
 
         Assert.Equal(("lost", 0, 5L, 7L, 3), (explanation.Kind, explanation.Partition, explanation.FirstOffset, explanation.LastOffset, explanation.Records));
         Assert.StartsWith("offsets 5-7 truncated when broker 2 became leader in epoch 1 (clean election", explanation.Text);
-        Assert.Contains("broker 1 truncated offsets 5-7", explanation.Text);
+        Assert.Contains("(clean election; ISR {2,3}): broker 1 truncated offsets 5-7 to follow broker 2 in epoch 1", explanation.Text);
         Assert.Equal([elected.Sequence, truncated.Sequence], explanation.TruthEvents);
     }
 
@@ -42,12 +42,14 @@ public sealed class ExplainerTests
     [Fact]
     public void Lost_records_without_an_offset_are_explained_by_what_their_partition_went_through()
     {
-        var crash = Event(TruthEventKind.BrokerStateChanged, 1, detail: "crashed", partition: -1, topic: null);
-        var elected = Event(TruthEventKind.Elected, 2, epoch: 1, detail: "clean election (leader went down)");
+        var crash = Event(TruthEventKind.BrokerStateChanged, 1, partition: -1, topic: null) with { BrokerState = BrokerStateChange.Crashed };
+        var elected = Event(TruthEventKind.Elected, 2, epoch: 1) with { Election = ElectionKind.Clean };
+        var initial = Event(TruthEventKind.Elected, 1, epoch: 0) with { Election = ElectionKind.Initial };
 
-        var explanation = Assert.Single(Explainer.Explain(With(lost: [new(1, "k", 0, -1), new(2, "k", 0, -1)]), [crash, elected], Topic));
+        var explanation = Assert.Single(Explainer.Explain(With(lost: [new(1, "k", 0, -1), new(2, "k", 0, -1)]), [initial, crash, elected], Topic));
 
         Assert.Equal(2, explanation.Records);
+        Assert.DoesNotContain(initial.Sequence, explanation.TruthEvents);
         Assert.Contains("broker 1 crashed", explanation.Text);
         Assert.Contains("broker 2 became leader of partition 0 in epoch 1", explanation.Text);
     }

@@ -5,8 +5,8 @@ using Confluent.Kafka;
 namespace ReliableKafka.Cli.Tests.Proofs;
 
 /// <summary>
-/// A cluster started the way users start it, <c>rk cluster</c> as a child process, with its faults applied and its
-/// ground truth read through the control API. The proofs run against it.
+/// A cluster started the way users start it, <c>rk cluster</c> as a child process, with its faults applied through
+/// the control API, for the commands that talk to a cluster (doctor, dlq).
 /// </summary>
 internal sealed class ProofCluster : IAsyncDisposable
 {
@@ -62,20 +62,6 @@ internal sealed class ProofCluster : IAsyncDisposable
             [.. entry.GetProperty("isr").EnumerateArray().Select(static i => i.GetInt32())],
             entry.GetProperty("highWatermark").GetInt64(),
             entry.GetProperty("logEndOffset").GetInt64());
-    }
-
-    /// <summary>The ground-truth events of a partition (GET /events), optionally of one kind.</summary>
-    public async Task<IReadOnlyList<TruthView>> EventsAsync(string? topic = null, string? kind = null)
-    {
-        var query = string.Join('&', new[] { topic is null ? null : $"topic={topic}", kind is null ? null : $"kind={kind}" }.Where(static q => q is not null));
-        var events = await Http.GetFromJsonAsync<JsonElement>("/events" + (query.Length > 0 ? "?" + query : ""));
-        return [.. events.EnumerateArray().Select(static e => new TruthView(
-            e.GetProperty("kind").GetString()!,
-            e.GetProperty("broker").GetInt32(),
-            e.GetProperty("firstOffset").GetInt64(),
-            e.GetProperty("lastOffset").GetInt64(),
-            e.GetProperty("leaderEpoch").GetInt32(),
-            e.GetProperty("detail").GetString()))];
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds for the partition, or fails after <paramref name="timeout"/>.</summary>
@@ -156,5 +142,3 @@ internal sealed record PartitionView(int Leader, int LeaderEpoch, IReadOnlyList<
     public override string ToString() => $"leader {Leader}, epoch {LeaderEpoch}, ISR {{{string.Join(",", Isr)}}}, HW {HighWatermark}, LEO {LogEndOffset}";
 }
 
-/// <summary>A ground-truth event as GET /events reports it.</summary>
-internal sealed record TruthView(string Kind, int Broker, long FirstOffset, long LastOffset, int LeaderEpoch, string? Detail);

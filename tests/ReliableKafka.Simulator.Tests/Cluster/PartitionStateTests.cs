@@ -154,7 +154,7 @@ public sealed class PartitionStateTests
         Assert.Equal(partition.BatchesOf(2).Select(static b => b.BaseOffset), partition.BatchesOf(1).Select(static b => b.BaseOffset));
         var truncation = Assert.Single(_truth.Events, static e => e.Kind == TruthEventKind.Truncated);
         Assert.Equal((1, lost.BaseOffset, lost.LastOffset), (truncation.Broker, truncation.FirstOffset, truncation.LastOffset));
-        Assert.Contains("epoch 1", truncation.Detail, StringComparison.Ordinal);
+        Assert.Equal((1, 2), (truncation.LeaderEpoch, truncation.Leader));
     }
 
     [Fact]
@@ -199,7 +199,9 @@ public sealed class PartitionStateTests
         Assert.Equal([3], partition.Isr);
         Assert.Equal(0, partition.LogEndOffset(3));
         Assert.True(acked.LastOffset >= partition.HighWatermark);
-        Assert.Contains(_truth.Events, static e => e.Kind == TruthEventKind.Elected && e.Detail!.StartsWith("unclean", StringComparison.Ordinal));
+        var election = Assert.Single(_truth.Events, static e => e.Kind == TruthEventKind.Elected && e.Election == ElectionKind.Unclean);
+        Assert.Equal(3, election.Broker);
+        Assert.Equal([3], election.Isr!);
     }
 
     private sealed class ManualClock : TimeProvider

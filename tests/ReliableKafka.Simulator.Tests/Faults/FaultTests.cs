@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Faults;
+using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Tests.Faults;
 
@@ -47,7 +49,7 @@ public sealed class FaultTests
         using var producer = Producer(cluster);
         await producer.ProduceAsync("orders", Message("warm-up"));
 
-        var fault = cluster.FaultsOf(leader).InjectError("Produce", "NOT_ENOUGH_REPLICAS", count: 2, topic: "orders", partition: 0);
+        var fault = cluster.Apply(new InjectError(leader, Error: KafkaErrorCode.NotEnoughReplicas, Count: 2, Topic: "orders", Partition: 0));
         Assert.Equal(2, fault.Remaining);
         var delivered = await producer.ProduceAsync("orders", Message("after-errors"));
 
@@ -56,7 +58,7 @@ public sealed class FaultTests
         Assert.DoesNotContain(cluster.ActiveFaults, f => f.Id == fault.Id);
         var injected = cluster.Truth.For("orders", 0).Where(static e => e.Kind == TruthEventKind.ErrorInjected).ToList();
         Assert.Equal(2, injected.Count);
-        Assert.All(injected, static e => Assert.Equal("Produce answered with NOT_ENOUGH_REPLICAS (fault)", e.Detail));
+        Assert.All(injected, static e => Assert.Equal((ApiKey.Produce, KafkaErrorCode.NotEnoughReplicas), (e.Api, e.Error)));
         Assert.Equal(2, cluster.Truth.For("orders", 0).Count(static e => e.Kind == TruthEventKind.Appended));
     }
 
@@ -66,7 +68,7 @@ public sealed class FaultTests
         await using var cluster = SimulatedCluster.Start();
         cluster.CreateTopic("orders", new TopicSettings(2, 3, 2));
         var leader = Partition(cluster, "orders").Leader;
-        var fault = cluster.FaultsOf(leader).InjectError("Produce", "19", count: 1, topic: "orders", partition: 1);
+        var fault = cluster.FaultsOf(leader).InjectError(ApiKey.Produce, KafkaErrorCode.NotEnoughReplicas, count: 1, topic: "orders", partition: 1);
         using var producer = Producer(cluster);
 
         var delivered = await producer.ProduceAsync(new TopicPartition("orders", 0), Message("p0"));
@@ -82,13 +84,16 @@ public sealed class FaultTests
         await using var cluster = SimulatedCluster.Start(new SimulatedClusterOptions { Brokers = 1 });
         {
             var faults = cluster.FaultsOf(1);
-            Assert.Contains("Unknown API 'JoinGroup' here; use one of Produce, Fetch, ListOffsets, Metadata, InitProducerId.", Assert.Throws<ArgumentException>(() => faults.InjectError("JoinGroup", "19")).Message, StringComparison.Ordinal);
-            Assert.Contains("Unknown Kafka error 'NOT_A_CODE'", Assert.Throws<ArgumentException>(() => faults.InjectError("Produce", "NOT_A_CODE")).Message, StringComparison.Ordinal);
-            Assert.Contains("Unknown API 'Teleport'", Assert.Throws<ArgumentException>(() => faults.Delay(TimeSpan.FromMilliseconds(5), "Teleport")).Message, StringComparison.Ordinal);
+            Assert.Contains("Unknown API 'JoinGroup' here; use one of Produce, Fetch, ListOffsets, Metadata, InitProducerId.", Assert.Throws<ArgumentException>(() => faults.InjectError(ApiKey.JoinGroup, KafkaErrorCode.NotEnoughReplicas)).Message, StringComparison.Ordinal);
+            Assert.Contains("Unknown Kafka error '0'", Assert.Throws<ArgumentException>(() => faults.InjectError(ApiKey.Produce, KafkaErrorCode.None)).Message, StringComparison.Ordinal);
             Assert.Throws<ArgumentOutOfRangeException>(() => faults.DropProduceResponses(0));
+            Assert.Equal("Fault 'drop-produce-responses': \"count\" must be 1 or more, not 0.", Assert.Throws<ArgumentException>(() => cluster.Apply(new DropProduceResponses(1, Count: 0))).Message);
+            Assert.Equal("Fault 'pause': there is no broker 7; brokers are 1.", Assert.Throws<ArgumentException>(() => cluster.Apply(new PauseBroker(7))).Message);
+            Assert.Contains("\"api\" JoinGroup cannot be failed here", Assert.Throws<ArgumentException>(() => cluster.Apply(new InjectError(1, Api: ApiKey.JoinGroup, Error: KafkaErrorCode.NotEnoughReplicas))).Message, StringComparison.Ordinal);
+            Assert.Contains("give \"code\" (such as 19)", Assert.Throws<ArgumentException>(() => cluster.Apply(new InjectError(1))).Message, StringComparison.Ordinal);
             Assert.Empty(faults.Active);
 
-            var error = faults.InjectError("fetch", "NotLeaderOrFollower", count: 3);
+            var error = faults.InjectError(ApiKey.Fetch, KafkaErrorCode.NotLeaderOrFollower, count: 3);
             Assert.Equal("answer 3 Fetch request(s) to broker 1 with NOT_LEADER_OR_FOLLOWER (6)", error.Description);
             Assert.Equal(1, faults.Clear());
             Assert.False(error.IsActive);
@@ -103,7 +108,7 @@ public sealed class FaultTests
         using var producer = Producer(cluster, messageTimeoutMs: 10000);
         await producer.ProduceAsync("slow", Message("warm-up"));
 
-        var delay = cluster.FaultsOf(1).Delay(TimeSpan.FromMilliseconds(400), "Produce");
+        var delay = cluster.Apply(new DelayResponses(1, Milliseconds: 400, Api: ApiKey.Produce));
         var clock = Stopwatch.StartNew();
         await producer.ProduceAsync("slow", Message("delayed"));
         var delayed = clock.Elapsed;
@@ -126,19 +131,25 @@ public sealed class FaultTests
         using var producer = Producer(cluster);
         await producer.ProduceAsync("orders", Message("before"));
 
-        var pause = cluster.FaultsOf(leader).Pause();
+        var pause = cluster.Apply(new PauseBroker(leader));
         var pending = producer.ProduceAsync("orders", Message("during"));
-        await Task.Delay(700);
-        Assert.False(pending.IsCompleted);
-        Assert.Equal(leader, Partition(cluster, "orders").Leader);
 
         var delivered = await pending.WaitAsync(Wait);
         var fenced = Partition(cluster, "orders");
 
         Assert.NotEqual(leader, fenced.Leader);
         Assert.DoesNotContain(leader, fenced.Isr);
-        Assert.Contains(cluster.Truth.Events, e => e.Kind == TruthEventKind.BrokerStateChanged && e.Broker == leader && e.Detail!.StartsWith("fenced", StringComparison.Ordinal));
         Assert.Equal(1, delivered.Offset.Value);
+
+        // The paused leader answered nothing: the send was appended only after the fence, by the next leader.
+        var events = cluster.Truth.Events;
+        var paused = events.Single(e => e.Broker == leader && e.BrokerState == BrokerStateChange.Paused);
+        var fence = events.Single(e => e.Broker == leader && e.BrokerState == BrokerStateChange.Fenced);
+        Assert.DoesNotContain(events, e => e.Kind == TruthEventKind.Appended && e.Sequence > paused.Sequence && e.Sequence < fence.Sequence);
+        var during = events.Single(static e => e.Kind == TruthEventKind.Appended && e.FirstOffset == 1);
+        Assert.True(during.Sequence > fence.Sequence);
+        Assert.Equal(fenced.Leader, during.Broker);
+        Assert.Contains(events, e => e.Kind == TruthEventKind.Elected && e.Sequence > fence.Sequence && e.Broker == fenced.Leader && e.Election == ElectionKind.Clean);
 
         pause.Remove();
         await WaitUntilAsync(() => Partition(cluster, "orders").Isr.Contains(leader), "the resumed broker rejoining the ISR");
@@ -156,7 +167,7 @@ public sealed class FaultTests
         using var other = Producer(cluster, clientId: "other");
         await cutOff.ProduceAsync("orders", Message("before"));
 
-        var cut = cluster.FaultsOf(leader).CutNetwork("cut-off", NetworkCutMode.Blackhole);
+        var cut = cluster.Apply(new CutNetwork(leader, ClientId: "cut-off"));
         var lost = await Assert.ThrowsAsync<ProduceException<string, string>>(() => cutOff.ProduceAsync("orders", Message("cut")));
         var fine = await other.ProduceAsync("orders", Message("other"));
         cut.Remove();
@@ -196,9 +207,9 @@ public sealed class FaultTests
         var leader = Partition(cluster, "orders").Leader;
         using var producer = Producer(cluster);
         var sends = Enumerable.Range(0, 200).Select(i => producer.ProduceAsync("orders", Message($"order-{i}"))).ToList();
-        await Task.Delay(20);
+        await WaitUntilAsync(() => cluster.Truth.Events.Any(static e => e.Kind == TruthEventKind.Appended), "the first append");
 
-        cluster.ShutdownBroker(leader);
+        cluster.Apply(new ShutdownBroker(leader));
         var results = await Task.WhenAll(sends).WaitAsync(Wait);
         var after = Partition(cluster, "orders");
 
@@ -207,8 +218,10 @@ public sealed class FaultTests
         Assert.NotEqual(leader, after.Leader);
         Assert.DoesNotContain(leader, after.Isr);
         var events = cluster.Truth.Events;
-        var election = events.Single(e => e.Kind == TruthEventKind.Elected && e.Detail!.Contains($"controlled shutdown of broker {leader}", StringComparison.Ordinal));
+        var election = events.Single(e => e.Kind == TruthEventKind.Elected && e.Election == ElectionKind.Controlled && e.PreviousLeader == leader);
         var stop = events.Single(e => e.Kind == TruthEventKind.BrokerStateChanged && e.Broker == leader);
+        Assert.Equal(BrokerStateChange.ShutDown, stop.BrokerState);
+        Assert.Equal(after.Isr.Count + 1, election.Isr!.Count);
         Assert.True(election.Sequence < stop.Sequence, "leadership moves before the broker stops");
         Assert.DoesNotContain(events, static e => e.Kind == TruthEventKind.Truncated);
         Assert.Equal("down", cluster.Describe().Brokers.Single(b => b.Id == leader).State);
@@ -223,10 +236,11 @@ public sealed class FaultTests
         var follower = partition.Replicas.First(id => id != partition.Leader);
         using var producer = Producer(cluster);
 
-        var lag = cluster.SetFollowerLag("orders", 0, follower, TimeSpan.Zero, stopped: true);
-        Assert.Contains(cluster.ActiveFaults, f => f.Id == lag.Id && f.Kind == "follower-lag" && f.Broker == follower);
+        var lag = cluster.Apply(new LagFollower(follower, Topic: "orders", Partition: 0, Stop: true));
+        Assert.Contains(cluster.ActiveFaults, f => f.Id == lag.Id && f.Kind == FaultKinds.FollowerLag && f.Broker == follower);
         await producer.ProduceAsync("orders", Message("one"));
-        await Task.Delay(200);
+        var other = partition.Replicas.Single(id => id != partition.Leader && id != follower);
+        await WaitUntilAsync(() => Partition(cluster, "orders").LogEndOffsets[other] == 1, "the other follower copying");
         Assert.Equal(0, Partition(cluster, "orders").LogEndOffsets[follower]);
 
         Assert.Equal(1, cluster.ClearFaults());

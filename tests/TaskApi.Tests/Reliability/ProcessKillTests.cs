@@ -19,7 +19,7 @@ public sealed class ProcessKillTests
         environment["Outbox__BatchSize"] = "20";
 
         // Slow acknowledgements keep batches in flight, so the kill lands between publishing and marking sent.
-        var delays = cluster.BrokerIds.Select(b => cluster.FaultsOf(b).Delay(TimeSpan.FromMilliseconds(150), "Produce")).ToList();
+        var delays = cluster.BrokerIds.Select(b => cluster.FaultsOf(b).Delay(TimeSpan.FromMilliseconds(150), ReliableKafka.Simulator.Protocol.ApiKey.Produce)).ToList();
         var tasks = new List<string>();
         var first = await TaskApiProcess.StartAsync(store.Directory, environment);
         try

@@ -1,4 +1,4 @@
-namespace ReliableKafka.Cli.Commands.Faults;
+namespace ReliableKafka.Cli.Faults;
 
 /// <summary>Defaults and exit codes of <c>rk fault</c>.</summary>
 internal static class FaultConstants

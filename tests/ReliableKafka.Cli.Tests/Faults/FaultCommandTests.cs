@@ -6,7 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Confluent.Kafka;
 
-namespace ReliableKafka.Cli.Tests;
+namespace ReliableKafka.Cli.Tests.Faults;
 
 /// <summary><c>rk fault</c> as a process against a real <c>rk cluster</c>; effects checked through GET /cluster, /faults and /events.</summary>
 public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClassFixture<FaultCommandTests.Cluster>
@@ -47,7 +47,7 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
         Assert.Equal("down", Broker(state, target).GetProperty("state").GetString());
         Assert.NotEqual(target, Partition(state, "orders", 0).GetProperty("leader").GetInt32());
         var events = await http.GetFromJsonAsync<JsonElement>($"/events?kind=BrokerStateChanged&broker={target}");
-        Assert.Contains(events.EnumerateArray(), static e => e.GetProperty("detail").GetString()!.StartsWith("shut down cleanly", StringComparison.Ordinal));
+        Assert.Contains(events.EnumerateArray(), static e => e.GetProperty("brokerState").GetString() == "ShutDown");
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
         Assert.True(events.Exit == 0, events.Stderr);
         var injected = Assert.Single(JsonDocument.Parse(events.Stdout).RootElement.EnumerateArray());
         Assert.Equal(leader, injected.GetProperty("broker").GetInt32());
-        Assert.Equal("Produce answered with NOT_ENOUGH_REPLICAS (fault)", injected.GetProperty("detail").GetString());
+        Assert.Equal(("Produce", "NOT_ENOUGH_REPLICAS"), (injected.GetProperty("api").GetString(), injected.GetProperty("error").GetString()));
         var table = await FaultAsync(cluster.Control, "events", "--kind", "error-injected", "--since", since.ToString(CultureInfo.InvariantCulture));
         Assert.Contains("ErrorInjected", table.Stdout, StringComparison.Ordinal);
         Assert.Contains("orders[0]", table.Stdout, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
         Assert.Contains($"broker 2 resumed (ended {paused.GetProperty("id").GetString()})", resume.Stdout, StringComparison.Ordinal);
         Assert.Empty((await http.GetFromJsonAsync<JsonElement>("/faults")).EnumerateArray());
         var states = await http.GetFromJsonAsync<JsonElement>($"/events?kind=BrokerStateChanged&broker=2&since={since}");
-        Assert.Equal(["paused", "resumed"], states.EnumerateArray().Select(static e => e.GetProperty("detail").GetString()));
+        Assert.Equal(["Paused", "Resumed"], states.EnumerateArray().Select(static e => e.GetProperty("brokerState").GetString()));
 
         var again = await FaultAsync(cluster.Control, "resume", "2");
         Assert.Equal(0, again.Exit);

@@ -1,15 +1,14 @@
 using System.ComponentModel;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using ReliableKafka.Simulator.Control;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace ReliableKafka.Cli.Commands.Faults;
+namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault delay BROKER --ms N [--api API]</c>: a slow broker (responses wait after the request took effect).</summary>
 internal sealed class DelayCommand : FaultCommand<DelayCommand.Settings>
 {
-    public sealed class Settings : BrokerCommand.Settings
+    public sealed class Settings : BrokerSettings
     {
         [CommandOption("--ms <MS>")]
         [Description("How long each response waits, in milliseconds. Required.")]
@@ -27,16 +26,8 @@ internal sealed class DelayCommand : FaultCommand<DelayCommand.Settings>
         };
     }
 
-    protected override ControlRequest Request(CommandContext context, Settings settings)
-    {
-        var body = new JsonObject { ["kind"] = "delay", ["broker"] = settings.Broker, ["ms"] = settings.Ms };
-        if (settings.Api is not null)
-        {
-            body["api"] = settings.Api;
-        }
-
-        return ControlRequest.AddFault(body);
-    }
-
-    protected override void Render(CommandContext context, Settings settings, JsonElement answer) => FaultOutput.Added(answer);
+    protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        Answer(
+            control.ApplyAsync(new DelayResponses(settings.Broker, Milliseconds: settings.Ms!.Value, Api: settings.Api is null ? null : ParseApi(settings.Api)), cancellationToken),
+            fault => FaultOutput.Added(fault));
 }

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace ReliableKafka.Cli.Commands.Faults;
+namespace ReliableKafka.Cli.Faults;
 
 /// <summary>The options every <c>rk fault</c> command takes: where the control API is, and whether to print its JSON.</summary>
 internal class FaultSettings : CommandSettings
@@ -39,4 +39,34 @@ internal class FaultSettings : CommandSettings
             ? uri.GetLeftPart(UriPartial.Path).TrimEnd('/')
             : null;
     }
+}
+
+/// <summary>The settings of the commands about one broker: <c>BROKER</c> first.</summary>
+internal class BrokerSettings : FaultSettings
+{
+    [CommandArgument(0, "<BROKER>")]
+    [Description("The broker id, as GET /cluster lists them (1..N).")]
+    public int Broker { get; init; }
+
+    public override ValidationResult Validate() =>
+        Broker < 0 ? ValidationResult.Error($"BROKER must be a broker id such as 1, not {Broker}.") : base.Validate();
+}
+
+/// <summary>The settings of the commands about one replica of a partition: <c>TOPIC PARTITION BROKER</c>.</summary>
+internal class PartitionSettings : FaultSettings
+{
+    [CommandArgument(0, "<TOPIC>")]
+    [Description("The topic.")]
+    public string Topic { get; init; } = "";
+
+    [CommandArgument(1, "<PARTITION>")]
+    [Description("The partition.")]
+    public int Partition { get; init; }
+
+    [CommandArgument(2, "<BROKER>")]
+    [Description("The broker: the new leader (leader) or the follower (lag).")]
+    public int Broker { get; init; }
+
+    public override ValidationResult Validate() =>
+        Partition < 0 ? ValidationResult.Error($"PARTITION must be 0 or more, not {Partition}.") : base.Validate();
 }

@@ -1,6 +1,6 @@
 using Spectre.Console.Cli;
 
-namespace ReliableKafka.Cli.Commands.Faults;
+namespace ReliableKafka.Cli.Faults;
 
 /// <summary>The <c>rk fault</c> branch: one command per fault, each a call to the control API of <c>rk cluster</c>.</summary>
 internal static class FaultBranch

@@ -3,10 +3,11 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Simulator.Control;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace ReliableKafka.Cli.Commands;
+namespace ReliableKafka.Cli.Cluster;
 
 /// <summary><c>rk cluster</c>: runs a simulated cluster until Ctrl-C or SIGTERM.</summary>
 internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
@@ -150,12 +151,18 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
                 stop.Cancel();
             });
 
-            await using var control = await ControlApi.StartAsync(cluster, settings.Host, settings.ControlPort, stop.Token).ConfigureAwait(false);
-            if (control is null)
+            SimulatorControlServer control;
+            try
+            {
+                control = await SimulatorControlServer.StartAsync(cluster, settings.Host, settings.ControlPort, stop.Token).ConfigureAwait(false);
+            }
+            catch (IOException)
             {
                 await Console.Error.WriteLineAsync($"rk cluster: cannot listen on {settings.Host}:{settings.ControlPort} for the control API. Choose another port with --control-port.").ConfigureAwait(false);
                 return 2;
             }
+
+            await using var served = control.ConfigureAwait(false);
 
             Console.Out.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
             await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);

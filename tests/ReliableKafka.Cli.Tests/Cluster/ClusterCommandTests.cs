@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace ReliableKafka.Cli.Tests;
+namespace ReliableKafka.Cli.Tests.Cluster;
 
 public sealed class ClusterCommandTests
 {
@@ -91,7 +91,6 @@ public sealed class ClusterCommandTests
         Assert.Equal(1, partition0.GetProperty("leaderEpoch").GetInt32());
 
         Assert.True((await http.PostAsync("/brokers/1/restart", null)).IsSuccessStatusCode);
-        await Task.Delay(500);
         var move = await http.PostAsJsonAsync("/partitions/orders/0/leader", new { broker = 3 });
         Assert.True(move.IsSuccessStatusCode, await move.Content.ReadAsStringAsync());
         cluster = await http.GetFromJsonAsync<JsonElement>("/cluster");
@@ -103,7 +102,9 @@ public sealed class ClusterCommandTests
         Assert.Contains("No broker 9; brokers are 1, 2, 3.", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var unknownKind = await http.PostAsJsonAsync("/faults", new { kind = "meteor", broker = 2 });
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, unknownKind.StatusCode);
-        Assert.Contains("Unknown fault kind 'meteor'", (await unknownKind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), StringComparison.Ordinal);
+        var problem = await unknownKind.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("Unknown fault kind 'meteor'", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(problem.GetProperty("error").GetString(), problem.GetProperty("detail").GetString());
         var drop = await http.PostAsJsonAsync("/faults", new { kind = "drop-produce-responses", broker = 2, count = 5 });
         Assert.Equal(System.Net.HttpStatusCode.Created, drop.StatusCode);
         var dropped = await drop.Content.ReadFromJsonAsync<JsonElement>();

@@ -1,15 +1,15 @@
 using System.ComponentModel;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using ReliableKafka.Simulator.Control;
+using ReliableKafka.Simulator.Faults;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace ReliableKafka.Cli.Commands.Faults;
+namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault cut BROKER [--client-id ID] [--mode blackhole|reset]</c>: the network-cut fault between clients and a broker.</summary>
 internal sealed class CutCommand : FaultCommand<CutCommand.Settings>
 {
-    public sealed class Settings : BrokerCommand.Settings
+    public sealed class Settings : BrokerSettings
     {
         [CommandOption("--client-id <ID>")]
         [Description("Cut off only clients with this client.id. Default every client.")]
@@ -24,16 +24,8 @@ internal sealed class CutCommand : FaultCommand<CutCommand.Settings>
             Mode is not ("blackhole" or "reset") ? ValidationResult.Error($"--mode must be blackhole or reset, not '{Mode}'.") : base.Validate();
     }
 
-    protected override ControlRequest Request(CommandContext context, Settings settings)
-    {
-        var body = new JsonObject { ["kind"] = "network-cut", ["broker"] = settings.Broker, ["mode"] = settings.Mode };
-        if (settings.ClientId is not null)
-        {
-            body["clientId"] = settings.ClientId;
-        }
-
-        return ControlRequest.AddFault(body);
-    }
-
-    protected override void Render(CommandContext context, Settings settings, JsonElement answer) => FaultOutput.Added(answer);
+    protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        Answer(
+            control.ApplyAsync(new CutNetwork(settings.Broker, ClientId: settings.ClientId, Mode: settings.Mode == "reset" ? NetworkCutMode.Reset : NetworkCutMode.Blackhole), cancellationToken),
+            fault => FaultOutput.Added(fault));
 }

@@ -1,15 +1,15 @@
 using System.ComponentModel;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using ReliableKafka.Simulator.Control;
+using ReliableKafka.Simulator.Protocol;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace ReliableKafka.Cli.Commands.Faults;
+namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault error BROKER --code CODE [--api API] [--count N] [--topic T] [--partition P]</c>: answers requests with a Kafka error and no effect.</summary>
 internal sealed class ErrorCommand : FaultCommand<ErrorCommand.Settings>
 {
-    public sealed class Settings : BrokerCommand.Settings
+    public sealed class Settings : BrokerSettings
     {
         [CommandOption("--code <CODE>")]
         [Description("The Kafka error, by code (19) or name (NOT_ENOUGH_REPLICAS). Required.")]
@@ -49,28 +49,15 @@ internal sealed class ErrorCommand : FaultCommand<ErrorCommand.Settings>
         }
     }
 
-    protected override ControlRequest Request(CommandContext context, Settings settings)
+    protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var body = new JsonObject
+        // Names and codes are read as the control API reads them; an unknown one is refused as it would refuse it.
+        if (!KafkaErrors.TryParse(settings.Code!, out var error) || error == KafkaErrorCode.None)
         {
-            ["kind"] = "error",
-            ["broker"] = settings.Broker,
-            ["api"] = settings.Api,
-            ["error"] = settings.Code,
-            ["count"] = settings.Count,
-        };
-        if (settings.Topic is not null)
-        {
-            body["topic"] = settings.Topic;
+            throw new FaultRefusedException($"Unknown Kafka error '{settings.Code}'; give a name such as NOT_ENOUGH_REPLICAS or a code such as 19.");
         }
 
-        if (settings.Partition is not null)
-        {
-            body["partition"] = settings.Partition;
-        }
-
-        return ControlRequest.AddFault(body);
+        var fault = new InjectError(settings.Broker, Api: ParseApi(settings.Api), Error: error, Count: settings.Count, Topic: settings.Topic, Partition: settings.Partition);
+        return Answer(control.ApplyAsync(fault, cancellationToken), added => FaultOutput.Added(added));
     }
-
-    protected override void Render(CommandContext context, Settings settings, JsonElement answer) => FaultOutput.Added(answer);
 }

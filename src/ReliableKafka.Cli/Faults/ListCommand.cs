@@ -1,0 +1,33 @@
+using System.Globalization;
+using ReliableKafka.Simulator.Control;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ReliableKafka.Cli.Faults;
+
+/// <summary><c>rk fault list</c>: the faults in force (GET /faults).</summary>
+internal sealed class ListCommand : FaultCommand<FaultSettings>
+{
+    protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, FaultSettings settings, CancellationToken cancellationToken) =>
+        Answer(control.GetFaultsAsync(cancellationToken), static faults =>
+        {
+            if (faults.Count == 0)
+            {
+                FaultOutput.Line("no faults in force");
+                return;
+            }
+
+            var table = new Table().AddColumns("Id", "Kind", "Broker", "Remaining", "Description");
+            foreach (var fault in faults)
+            {
+                table.AddRow(
+                    new Text(fault.Id),
+                    new Text(fault.Kind),
+                    new Text(fault.Broker.ToString(CultureInfo.InvariantCulture)),
+                    new Text(fault.Remaining?.ToString(CultureInfo.InvariantCulture) ?? ""),
+                    new Text(fault.Description));
+            }
+
+            AnsiConsole.Write(table);
+        });
+}
