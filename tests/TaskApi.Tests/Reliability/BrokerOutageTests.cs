@@ -20,7 +20,7 @@ public sealed class BrokerOutageTests
             tasks.Add(await api.CreateTaskAsync($"before the outage {i}"));
         }
 
-        await Eventually.HoldsAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(30), "publishing before the outage", () => api.Output);
+        await Eventually.WaitUntilAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(30), "publishing before the outage", () => api.Output);
 
         foreach (var broker in cluster.BrokerIds)
         {
@@ -61,11 +61,11 @@ public sealed class BrokerOutageTests
             cluster.RestartBroker(broker);
         }
 
-        await Eventually.HoldsAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(60), "publishing the backlog after the outage", () => api.Output);
+        await Eventually.WaitUntilAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(60), "publishing the backlog after the outage", () => api.Output);
         var created = Topics.ReadTaskEvents(cluster.BootstrapServers, tasks.Count).Where(static e => e.EventType == "task.created").ToList();
         Assert.Equal(tasks.Order(), created.Select(static e => e.TaskId).Distinct().Order());
 
-        await Eventually.HoldsAsync(async () => (await api.NotificationTaskIdsAsync()).Count >= tasks.Count, TimeSpan.FromSeconds(60), "the notifications", () => api.Output);
+        await Eventually.WaitUntilAsync(async () => (await api.NotificationTaskIdsAsync()).Count >= tasks.Count, TimeSpan.FromSeconds(60), "the notifications", () => api.Output);
         await Task.Delay(1000);
         var notified = await api.NotificationTaskIdsAsync();
         Assert.Equal(tasks.Order(), notified.Order());

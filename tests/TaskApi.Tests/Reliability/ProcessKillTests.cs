@@ -36,7 +36,7 @@ public sealed class ProcessKillTests
                 }
             }));
 
-            await Eventually.HoldsAsync(async () => (await first.OutboxAsync()).Pending < tasks.Count, TimeSpan.FromSeconds(30), "the relay publishing", () => first.Output);
+            await Eventually.WaitUntilAsync(async () => (await first.OutboxAsync()).Pending < tasks.Count, TimeSpan.FromSeconds(30), "the relay publishing", () => first.Output);
             var beforeKill = await first.OutboxAsync();
             Assert.True(beforeKill.Pending > 0, "the relay finished before the kill; nothing would be tested");
             await first.KillAsync();
@@ -52,13 +52,13 @@ public sealed class ProcessKillTests
         }
 
         await using var restarted = await TaskApiProcess.StartAsync(store.Directory, environment);
-        await Eventually.HoldsAsync(async () => (await restarted.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(60), "publishing after the restart", () => restarted.Output);
+        await Eventually.WaitUntilAsync(async () => (await restarted.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(60), "publishing after the restart", () => restarted.Output);
 
         var created = Topics.ReadTaskEvents(cluster.BootstrapServers, tasks.Count).Where(static e => e.EventType == "task.created").ToList();
         Assert.Equal(tasks.Order(), created.Select(static e => e.TaskId).Distinct().Order());
         Assert.All(created.GroupBy(static e => e.TaskId), static g => Assert.Single(g.Select(static e => e.EventId).Distinct()));
 
-        await Eventually.HoldsAsync(async () => (await restarted.NotificationTaskIdsAsync()).Count >= tasks.Count, TimeSpan.FromSeconds(60), "the notifications", () => restarted.Output);
+        await Eventually.WaitUntilAsync(async () => (await restarted.NotificationTaskIdsAsync()).Count >= tasks.Count, TimeSpan.FromSeconds(60), "the notifications", () => restarted.Output);
         await Task.Delay(1000);
         Assert.Equal(tasks.Order(), (await restarted.NotificationTaskIdsAsync()).Order());
     }
