@@ -10,7 +10,7 @@ public sealed class FaultTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
-    private static IProducer<string, string> Producer(SimulatedCluster cluster, string clientId = "fault-test", int messageTimeoutMs = 30000) =>
+    private static IProducer<string, string> Producer(SimulatedCluster cluster, string clientId = "fault-test", int messageTimeoutMs = 30000, Action<LogMessage>? onLog = null) =>
         new ProducerBuilder<string, string>(new ProducerConfig
         {
             BootstrapServers = cluster.BootstrapServers,
@@ -22,21 +22,13 @@ public sealed class FaultTests
             MessageTimeoutMs = messageTimeoutMs,
             RetryBackoffMs = 50,
             TopicMetadataRefreshIntervalMs = 500,
-        }).SetLogHandler(static (_, _) => { }).Build();
+        }).SetLogHandler((_, message) => onLog?.Invoke(message)).Build();
 
     private static Message<string, string> Message(string value) => new() { Key = "k", Value = value };
 
     private static PartitionSnapshot Partition(SimulatedCluster cluster, string topic) => cluster.Describe().Topics.Single(t => t.Name == topic).Partitions[0];
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {Wait.TotalSeconds:0} s");
-            await Task.Delay(25);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Eventually.WaitUntilAsync(condition, Wait, what);
 
     [Fact]
     public async Task An_injected_produce_error_is_answered_without_an_append_and_the_client_retries_through_it()
@@ -128,8 +120,6 @@ public sealed class FaultTests
 
         var pause = cluster.FaultsOf(leader).Pause();
         var pending = producer.ProduceAsync("orders", Message("during"));
-        await Task.Delay(700);
-        Assert.False(pending.IsCompleted);
         Assert.Equal(leader, Partition(cluster, "orders").Leader);
 
         var delivered = await pending.WaitAsync(Wait);
@@ -137,8 +127,14 @@ public sealed class FaultTests
 
         Assert.NotEqual(leader, fenced.Leader);
         Assert.DoesNotContain(leader, fenced.Isr);
-        Assert.Contains(cluster.Truth.Events, e => e.Kind == TruthEventKind.BrokerStateChanged && e.Broker == leader && e.Detail!.StartsWith("fenced", StringComparison.Ordinal));
+        var fencing = Assert.Single(cluster.Truth.Events, e => e.Kind == TruthEventKind.BrokerStateChanged && e.Broker == leader && e.Detail!.StartsWith("fenced", StringComparison.Ordinal));
         Assert.Equal(1, delivered.Offset.Value);
+
+        // The paused leader neither appended nor answered "during": it was appended by the next leader, after the fencing.
+        var appended = Assert.Single(cluster.Truth.Events, static e => e.Kind == TruthEventKind.Appended && e.Topic == "orders" && e.FirstOffset == 1);
+        Assert.NotEqual(leader, appended.Broker);
+        Assert.True(appended.Sequence > fencing.Sequence, "the send during the pause was appended only after the paused leader was fenced");
+        Assert.DoesNotContain(cluster.Truth.Events, e => e.Kind == TruthEventKind.Acknowledged && e.Broker == leader && e.Sequence > fencing.Sequence);
 
         pause.Remove();
         await WaitUntilAsync(() => Partition(cluster, "orders").Isr.Contains(leader), "the resumed broker rejoining the ISR");
@@ -173,19 +169,29 @@ public sealed class FaultTests
         await using var cluster = SimulatedCluster.Start();
         cluster.CreateTopic("orders", new TopicSettings(1, 3, 2));
         var leader = Partition(cluster, "orders").Leader;
-        using var producer = Producer(cluster, clientId: "flaky", messageTimeoutMs: 20000);
+        var resets = 0;
+        using var producer = Producer(cluster, clientId: "flaky", messageTimeoutMs: 20000, onLog: m =>
+        {
+            if (m.Facility == "FAIL" && m.Message.Contains("connection reset", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref resets);
+            }
+        });
         await producer.ProduceAsync("orders", Message("before"));
 
         var cut = cluster.FaultsOf(leader).CutNetwork("flaky", NetworkCutMode.Reset);
         Assert.Equal("cut client.id 'flaky' off broker " + leader + " (reset)", cut.Description);
         var pending = producer.ProduceAsync("orders", Message("across-the-cut"));
-        await Task.Delay(1000);
+        await WaitUntilAsync(() => Volatile.Read(ref resets) > 0, "the client seeing its connection to the leader reset");
         Assert.False(pending.IsCompleted);
+        var beforeHealing = cluster.Truth.Events[^1].Sequence;
         cut.Remove();
         var delivered = await pending.WaitAsync(Wait);
 
         Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
         Assert.Equal(1, delivered.Offset.Value);
+        var appended = Assert.Single(cluster.Truth.Events, static e => e.Kind == TruthEventKind.Appended && e.Topic == "orders" && e.FirstOffset == 1);
+        Assert.True(appended.Sequence > beforeHealing, "nothing crossed the cut: the send was appended only after healing");
     }
 
     [Fact]
@@ -196,7 +202,7 @@ public sealed class FaultTests
         var leader = Partition(cluster, "orders").Leader;
         using var producer = Producer(cluster);
         var sends = Enumerable.Range(0, 200).Select(i => producer.ProduceAsync("orders", Message($"order-{i}"))).ToList();
-        await Task.Delay(20);
+        await WaitUntilAsync(() => cluster.Truth.Events.Any(static e => e.Kind == TruthEventKind.Appended && e.Topic == "orders"), "the first sends reaching the leader");
 
         cluster.ShutdownBroker(leader);
         var results = await Task.WhenAll(sends).WaitAsync(Wait);
@@ -226,7 +232,7 @@ public sealed class FaultTests
         var lag = cluster.SetFollowerLag("orders", 0, follower, TimeSpan.Zero, stopped: true);
         Assert.Contains(cluster.ActiveFaults, f => f.Id == lag.Id && f.Kind == "follower-lag" && f.Broker == follower);
         await producer.ProduceAsync("orders", Message("one"));
-        await Task.Delay(200);
+        await WaitUntilAsync(() => !Partition(cluster, "orders").Isr.Contains(follower), "the stopped follower leaving the ISR after the lag time");
         Assert.Equal(0, Partition(cluster, "orders").LogEndOffsets[follower]);
 
         Assert.Equal(1, cluster.ClearFaults());
