@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Simulator.Tests.Cluster;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Faults;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Simulator.Tests.Faults;
 

@@ -16,7 +16,6 @@ public sealed class OutboxStoreTests
         var held = await first.EnterWriteAsync();
         var waiting = second.EnterWriteAsync().AsTask();
         var other = elsewhere.EnterWriteAsync().AsTask();
-        await Task.Delay(100);
 
         Assert.False(waiting.IsCompleted);
         Assert.True(other.IsCompletedSuccessfully);

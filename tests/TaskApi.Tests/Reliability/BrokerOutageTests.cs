@@ -1,4 +1,5 @@
 using System.Net;
+using ReliableKafka.Testing;
 using TaskApi.Tests.Infrastructure;
 
 namespace TaskApi.Tests.Reliability;

@@ -1,4 +1,5 @@
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 using TaskApi.Tests.Infrastructure;
 
 namespace TaskApi.Tests.Reliability;

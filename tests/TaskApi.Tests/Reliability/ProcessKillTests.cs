@@ -1,3 +1,4 @@
+using ReliableKafka.Testing;
 using TaskApi.Tests.Infrastructure;
 
 namespace TaskApi.Tests.Reliability;
