@@ -241,7 +241,7 @@ public sealed class TasksApiTests(EmbeddedTaskApi fixture) : IClassFixture<Embed
         Assert.Single(events.Select(static e => e.Partition).Distinct());
 
         await Eventually.WaitUntilAsync(async () => (await Api.NotificationTaskIdsAsync()).Contains(id), TimeSpan.FromSeconds(20), "the notification");
-        await Task.Delay(500);
+        await Eventually.WaitUntilAsync(() => ConsumerGroups.HasCommittedToEnd(Api.EmbeddedBootstrapServers(), ConsumerGroups.Notifications), TimeSpan.FromSeconds(30), "the notification consumer committing every task event");
         Assert.Single(await Api.NotificationTaskIdsAsync(), n => n == id);
     }
 

@@ -60,7 +60,7 @@ public sealed class ProcessKillTests
         Assert.All(created.GroupBy(static e => e.TaskId), static g => Assert.Single(g.Select(static e => e.EventId).Distinct()));
 
         await Eventually.WaitUntilAsync(async () => (await restarted.NotificationTaskIdsAsync()).Count >= tasks.Count, TimeSpan.FromSeconds(60), "the notifications", () => restarted.Output);
-        await Task.Delay(1000);
+        await Eventually.WaitUntilAsync(() => ConsumerGroups.HasCommittedToEnd(cluster.BootstrapServers, ConsumerGroups.Notifications), TimeSpan.FromSeconds(30), "the notification consumer committing every task event", () => restarted.Output);
         Assert.Equal(tasks.Order(), (await restarted.NotificationTaskIdsAsync()).Order());
     }
 }
