@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Cli.Tests;
 
@@ -91,7 +92,11 @@ public sealed class ClusterCommandTests
         Assert.Equal(1, partition0.GetProperty("leaderEpoch").GetInt32());
 
         Assert.True((await http.PostAsync("/brokers/1/restart", null)).IsSuccessStatusCode);
-        await Task.Delay(500);
+        await Eventually.WaitUntilAsync(
+            async () => (await http.GetFromJsonAsync<JsonElement>("/cluster")).GetProperty("topics").EnumerateArray().Single(static t => t.GetProperty("name").GetString() == "orders")
+                .GetProperty("partitions")[0].GetProperty("isr").GetArrayLength() == 3,
+            TimeSpan.FromSeconds(15),
+            "the restarted broker rejoining the ISR");
         var move = await http.PostAsJsonAsync("/partitions/orders/0/leader", new { broker = 3 });
         Assert.True(move.IsSuccessStatusCode, await move.Content.ReadAsStringAsync());
         cluster = await http.GetFromJsonAsync<JsonElement>("/cluster");

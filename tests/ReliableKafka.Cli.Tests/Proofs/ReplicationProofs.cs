@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Cli.Tests.Proofs;
 
@@ -108,7 +109,8 @@ public sealed class ReplicationProofs
             sends.Add(producer.ProduceAsync("orders", Message($"order-{i}")));
             if (i % 50 == 0)
             {
-                await Task.Delay(20);
+                // Pace the sends: wait for this one, so the crash falls among sends still in flight rather than before the first.
+                await sends[^1].ContinueWith(static _ => { }, TaskScheduler.Default);
             }
         }
 
@@ -137,11 +139,10 @@ public sealed class ReplicationProofs
         var stop = await cluster.StopFollowerAsync("orders", 0, follower);
         var pending = producer.ProduceAsync("orders", Message("lagging"));
         await cluster.WaitForAsync("orders", static p => p.Isr.Count == 2, Wait, "the ISR shrinking to 2");
-        var deadline = DateTime.UtcNow + Wait;
-        while (!(await cluster.EventsAsync("orders", "Refused")).Any(static r => r.Detail!.StartsWith("NOT_ENOUGH_REPLICAS (19)", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.WaitUntilAsync(
+            async () => (await cluster.EventsAsync("orders", "Refused")).Any(static r => r.Detail!.StartsWith("NOT_ENOUGH_REPLICAS (19)", StringComparison.Ordinal)),
+            Wait,
+            "a send refused with NOT_ENOUGH_REPLICAS");
 
         var refusals = await cluster.EventsAsync("orders", "Refused");
         Assert.False(pending.IsCompleted);
@@ -205,11 +206,9 @@ public sealed class ReplicationProofs
         await cluster.CrashAsync(leader);
         await cluster.RemoveFaultAsync(stop);
         var pending = producer.ProduceAsync("ledger", Message("while-offline"));
-        await Task.Delay(2000);
         var offline = await cluster.PartitionAsync("ledger");
 
         Assert.Equal(-1, offline.Leader);
-        Assert.False(pending.IsCompleted);
         Assert.Contains(await cluster.EventsAsync("ledger", "Elected"), static e => e.Broker == -1 && e.Detail!.StartsWith("offline", StringComparison.Ordinal));
 
         await cluster.RestartAsync(leader);
@@ -220,6 +219,13 @@ public sealed class ReplicationProofs
         Assert.Equal(leader, (await cluster.PartitionAsync("ledger")).Leader);
         Assert.Equal([.. acked.Select(static r => r.Message.Value), "while-offline"], log);
         Assert.Empty(await cluster.EventsAsync("ledger", "Truncated"));
+
+        // While offline nothing was appended: "while-offline" went in only after the old leader's return ended the offline period.
+        var history = await cluster.EventsAsync("ledger");
+        var offlineAt = history.ToList().FindLastIndex(static e => e.Kind == "Elected" && e.Broker == -1);
+        var appendedAt = history.ToList().FindIndex(e => e.Kind == "Appended" && e.FirstOffset <= acked.Count && e.LastOffset >= acked.Count);
+        var returnAt = history.ToList().FindIndex(offlineAt, e => e.Kind == "Elected" && e.Broker == leader);
+        Assert.True(offlineAt < returnAt && returnAt < appendedAt, $"offline at event {offlineAt}, leader back at {returnAt}, \"while-offline\" appended at {appendedAt}");
     }
 
     [Fact]
