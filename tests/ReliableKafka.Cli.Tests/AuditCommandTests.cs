@@ -135,6 +135,7 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     }
 
     [Fact]
+    [Trait("Requires", "Chromium")]
     public async Task Quick_audit_HTML_renders_in_headless_Chromium_with_the_numbers_of_the_JSON()
     {
         Assert.True(quick.Result.ExitCode == 0, quick.Result.Output);

@@ -7,6 +7,7 @@ namespace ReliableKafka.Cli.Tests;
 public sealed class ClusterCommandTests
 {
     [Fact]
+    [Trait("Requires", "Kcat")]
     public async Task Kcat_lists_the_brokers_then_produces_and_consumes_through_rk_cluster()
     {
         var (rk, bootstrap, _) = await RkCluster.StartAsync("--topic", "task-events:3:3:2");
@@ -33,6 +34,7 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    [Trait("Requires", "Python")]
     public async Task Python_confluent_kafka_publishes_task_created_with_the_production_config_and_a_group_reads_it_back()
     {
         var (rk, bootstrap, _) = await RkCluster.StartAsync("--topic", "task-events:3:3:2");
@@ -54,6 +56,7 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    [Trait("Requires", "Node")]
     public async Task Kafkajs_a_pure_javascript_client_produces_idempotently_and_consumes_with_a_group()
     {
         var (rk, bootstrap, _) = await RkCluster.StartAsync("--topic", "task-events:3:3:2");
@@ -144,6 +147,7 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    [Trait("Requires", "Kcat")]
     public async Task With_a_data_dir_the_logs_survive_a_restart_of_the_command()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"rk-cluster-data-{Guid.NewGuid():N}");
