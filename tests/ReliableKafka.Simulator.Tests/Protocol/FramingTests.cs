@@ -209,7 +209,7 @@ public sealed class FramingTests
         Assert.False(ApiVersioning.IsFlexible(ApiKey.SaslHandshake, 1));
         Assert.False(ApiVersioning.IsFlexible((ApiKey)999, 50));
 
-        // Every version the broker advertises, other than ApiVersions v3, is non-flexible (brief, section 1).
+        // Every version the broker advertises, other than ApiVersions v3, is non-flexible.
         foreach (var range in ApiVersionRanges.Default.Where(r => r.ApiKey != ApiKey.ApiVersions))
         {
             Assert.False(ApiVersioning.IsFlexible(range.ApiKey, range.MaxVersion), range.ToString());

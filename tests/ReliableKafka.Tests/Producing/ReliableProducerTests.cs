@@ -205,7 +205,7 @@ public sealed class ReliableProducerTests : IDisposable
     }
 
     [Fact]
-    public void Lesson_wrong_config_is_caught_before_librdkafka_sees_it()
+    public void Idempotence_with_ten_in_flight_is_caught_before_librdkafka_sees_it()
     {
         var options = TestProducers.Options(_cluster, _spill, ("enable.idempotence", "true"), ("max.in.flight.requests.per.connection", "10"));
 
