@@ -72,7 +72,7 @@ public sealed class AuditRunnerTests
 
         public Simulator.Cluster.GroundTruth? Truth => null;
 
-        public Task StopBrokerAsync(int broker, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task ShutdownBrokerAsync(int broker, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task CrashBrokerAsync(int broker, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -135,6 +135,7 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     }
 
     [Fact]
+    [Trait("Requires", "Chromium")]
     public async Task Quick_audit_HTML_renders_in_headless_Chromium_with_the_numbers_of_the_JSON()
     {
         Assert.True(quick.Result.ExitCode == 0, quick.Result.Output);
@@ -191,12 +192,12 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     public async Task A_configuration_file_that_breaks_a_rule_is_refused_with_exit_2_and_the_rule_text()
     {
         using var files = new TempFiles();
-        var lesson = files.Write("lesson.properties", "acks=all\nenable.idempotence=true\nmax.in.flight.requests.per.connection=10\n");
+        var tenInFlight = files.Write("ten-in-flight.properties", "acks=all\nenable.idempotence=true\nmax.in.flight.requests.per.connection=10\n");
 
-        var result = await RkProcess.RunAsync("audit", "--config", lesson);
+        var result = await RkProcess.RunAsync("audit", "--config", tenInFlight);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"rk audit: --config {lesson}: The producer configuration 'lesson'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"rk audit: --config {tenInFlight}: The producer configuration 'ten-in-flight'", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("RK005 enable.idempotence=true requires max.in.flight.requests.per.connection <= 5, but it is 10.", result.Stderr, StringComparison.Ordinal);
         Assert.Equal("", result.Stdout);
 

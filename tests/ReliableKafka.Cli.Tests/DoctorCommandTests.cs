@@ -27,7 +27,7 @@ public sealed class DoctorCommandTests
     }
 
     [Fact]
-    public async Task The_lessons_not_enough_replicas_error_is_explained_with_the_brokers_that_are_out_of_sync_and_why()
+    public async Task A_not_enough_replicas_error_is_explained_with_the_brokers_that_are_out_of_sync_and_why()
     {
         await using var cluster = await ProofCluster.StartAsync("--topic", "task-events:1:3:2", "--replica-lag-time-max-ms", "300");
         var partition = await cluster.PartitionAsync("task-events");

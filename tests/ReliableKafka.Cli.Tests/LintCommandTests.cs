@@ -4,8 +4,8 @@ namespace ReliableKafka.Cli.Tests;
 
 public sealed class LintCommandTests : IDisposable
 {
-    /// <summary>The lesson's configuration: idempotence with ten requests in flight.</summary>
-    private const string LessonConfig = """
+    /// <summary>A common mistake: idempotence with ten requests in flight.</summary>
+    private const string TenInFlightConfig = """
         bootstrap.servers=kafka-1:9092,kafka-2:9092,kafka-3:9092
         acks=all
         enable.idempotence=true
@@ -19,9 +19,9 @@ public sealed class LintCommandTests : IDisposable
     public void Dispose() => _files.Dispose();
 
     [Fact]
-    public async Task Lesson_config_with_ten_in_flight_is_an_RK005_error_and_exit_1()
+    public async Task Idempotence_with_ten_in_flight_is_an_RK005_error_and_exit_1()
     {
-        var file = _files.Write("lesson.properties", LessonConfig);
+        var file = _files.Write("ten-in-flight.properties", TenInFlightConfig);
 
         var run = await RkProcess.RunAsync("lint", file);
 
@@ -35,7 +35,7 @@ public sealed class LintCommandTests : IDisposable
     [Fact]
     public async Task Json_output_has_the_documented_fields_and_the_RK005_error()
     {
-        var file = _files.Write("lesson.properties", LessonConfig);
+        var file = _files.Write("ten-in-flight.properties", TenInFlightConfig);
 
         var run = await RkProcess.RunAsync("lint", file, "--json", "--profile", "Critical");
 

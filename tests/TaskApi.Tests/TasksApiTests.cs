@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ReliableKafka.Testing;
 using TaskApi.Tests.Infrastructure;
 
 namespace TaskApi.Tests;
@@ -222,7 +223,7 @@ public sealed class TasksApiTests(EmbeddedTaskApi fixture) : IClassFixture<Embed
     {
         var id = await Api.CreateTaskAsync("Announce the release");
         Assert.Equal(HttpStatusCode.OK, (await Api.Http.PostAsync($"/tasks/{id}/complete", null)).StatusCode);
-        await Eventually.HoldsAsync(async () => (await Api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(20), "publishing the outbox");
+        await Eventually.WaitUntilAsync(async () => (await Api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(20), "publishing the outbox");
 
         var events = Topics.ReadTaskEvents(Api.EmbeddedBootstrapServers(), 2).Where(e => e.Key == id).ToList();
         Assert.Equal(["task.created", "task.completed"], events.Select(static e => e.EventType));
@@ -239,8 +240,8 @@ public sealed class TasksApiTests(EmbeddedTaskApi fixture) : IClassFixture<Embed
         Assert.True(events[1].Value.TryGetProperty("completed_at", out _));
         Assert.Single(events.Select(static e => e.Partition).Distinct());
 
-        await Eventually.HoldsAsync(async () => (await Api.NotificationTaskIdsAsync()).Contains(id), TimeSpan.FromSeconds(20), "the notification");
-        await Task.Delay(500);
+        await Eventually.WaitUntilAsync(async () => (await Api.NotificationTaskIdsAsync()).Contains(id), TimeSpan.FromSeconds(20), "the notification");
+        await Eventually.WaitUntilAsync(() => ConsumerGroups.HasCommittedToEnd(Api.EmbeddedBootstrapServers(), ConsumerGroups.Notifications), TimeSpan.FromSeconds(30), "the notification consumer committing every task event");
         Assert.Single(await Api.NotificationTaskIdsAsync(), n => n == id);
     }
 
@@ -251,7 +252,7 @@ public sealed class TasksApiTests(EmbeddedTaskApi fixture) : IClassFixture<Embed
         await Api.GetJsonAsync($"/tasks/{id}");
         var servers = Api.EmbeddedBootstrapServers();
 
-        await Eventually.HoldsAsync(() => Task.FromResult(Topics.ReadAll(servers, "task-analytics", 2).Any(r => r.Message.Key == id && r.Message.Value.Contains("task.viewed", StringComparison.Ordinal))), TimeSpan.FromSeconds(20), "the task.viewed analytics event");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(Topics.ReadAll(servers, "task-analytics", 2).Any(r => r.Message.Key == id && r.Message.Value.Contains("task.viewed", StringComparison.Ordinal))), TimeSpan.FromSeconds(20), "the task.viewed analytics event");
         var analytics = Topics.ReadAll(servers, "task-analytics", 2).Where(r => r.Message.Key == id).Select(static r => JsonDocument.Parse(r.Message.Value).RootElement.GetProperty("event_type").GetString()).ToList();
         Assert.Contains("task.created", analytics);
         var samples = Topics.ReadAll(servers, "task-metrics", 1).Select(static r => JsonDocument.Parse(r.Message.Value).RootElement).ToList();
@@ -275,7 +276,7 @@ public sealed class TasksApiTests(EmbeddedTaskApi fixture) : IClassFixture<Embed
     public async Task Metrics_are_served_in_prometheus_format_with_the_library_and_aspnetcore_instruments()
     {
         await Api.CreateTaskAsync("Measure me");
-        await Eventually.HoldsAsync(async () => (await Api.Http.GetStringAsync("/metrics")).Contains("reliablekafka_outbox_sent", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the outbox counter");
+        await Eventually.WaitUntilAsync(async () => (await Api.Http.GetStringAsync("/metrics")).Contains("reliablekafka_outbox_sent", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the outbox counter");
         var text = await Api.Http.GetStringAsync("/metrics");
 
         Assert.Contains("reliablekafka_messages_delivered_total{", text);

@@ -20,8 +20,8 @@ public static class AuditConfigurations
         ReliabilityProfiles.GetDefaults(ReliabilityProfile.Critical));
 
     /// <summary>
-    /// The lesson's simplified at-least-once configuration: acks=all, idempotence, delivery.timeout.ms 30000, with
-    /// linger.ms 0 (the Java client's default the lesson assumed): with librdkafka's linger.ms 5 it would break rule
+    /// A simplified at-least-once configuration: acks=all, idempotence, delivery.timeout.ms 30000, with linger.ms 0
+    /// (the Java client's default): with librdkafka's linger.ms 5 it would break rule
     /// RK007, delivery timeout below linger.ms + request.timeout.ms.
     /// </summary>
     public static AuditConfiguration AtLeastOnce { get; } = AuditConfiguration.Create("at-least-once", "acks=all, idempotence, delivery.timeout.ms 30000, linger.ms 0",

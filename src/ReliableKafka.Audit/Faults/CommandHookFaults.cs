@@ -64,7 +64,7 @@ public sealed class CommandHookFaults : IClusterFaults, IDisposable
     public GroundTruth? Truth => null;
 
     /// <inheritdoc />
-    public Task StopBrokerAsync(int broker, CancellationToken cancellationToken) => RunAsync("stop", broker, cancellationToken);
+    public Task ShutdownBrokerAsync(int broker, CancellationToken cancellationToken) => RunAsync("stop", broker, cancellationToken);
 
     /// <inheritdoc />
     public Task CrashBrokerAsync(int broker, CancellationToken cancellationToken) =>

@@ -18,11 +18,15 @@ public interface IClusterFaults
     /// <summary>The cluster's ground truth when it keeps one (the simulator); null otherwise.</summary>
     GroundTruth? Truth { get; }
 
-    /// <summary>Stops a broker the way this cluster stops one (the simulator crashes it; a command hook runs "stop").</summary>
+    /// <summary>
+    /// Shuts a broker down the way an operator stops one for maintenance (a rolling restart, an outage): a clean
+    /// shutdown, not a crash. The simulator moves leadership to other in-sync replicas first, then stops the broker;
+    /// a command hook runs its "stop" action, which for Kafka should be a SIGTERM (a controlled shutdown).
+    /// </summary>
     /// <param name="broker">The broker id.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when it is stopped.</returns>
-    Task StopBrokerAsync(int broker, CancellationToken cancellationToken);
+    Task ShutdownBrokerAsync(int broker, CancellationToken cancellationToken);
 
     /// <summary>Crashes a broker without a clean shutdown.</summary>
     /// <param name="broker">The broker id.</param>

@@ -36,7 +36,7 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     public GroundTruth? Truth => Cluster.Truth;
 
     /// <inheritdoc />
-    public Task StopBrokerAsync(int broker, CancellationToken cancellationToken) => CleanShutdownBrokerAsync(broker, cancellationToken);
+    public Task ShutdownBrokerAsync(int broker, CancellationToken cancellationToken) => CleanShutdownBrokerAsync(broker, cancellationToken);
 
     /// <inheritdoc />
     public Task CrashBrokerAsync(int broker, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ internal sealed class ClusterOutageScenario : AuditScenario
         var brokers = await context.Faults.BrokerIdsAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var broker in brokers)
         {
-            await context.Faults.StopBrokerAsync(broker, context.CancellationToken).ConfigureAwait(false);
+            await context.Faults.ShutdownBrokerAsync(broker, context.CancellationToken).ConfigureAwait(false);
         }
 
         var down = context.DeliveryTimeout + Margin;

@@ -2,7 +2,7 @@ namespace ReliableKafka.Audit.Scenarios;
 
 /// <summary>
 /// Every leader drops the responses to its next two Produce requests after appending them: the client times out and
-/// retries batches that are already in the log (the lesson's "network drops before the ack reaches the producer").
+/// retries batches that are already in the log (a network that drops the acknowledgement before it reaches the producer).
 /// </summary>
 internal sealed class LostAcksScenario : AuditScenario
 {

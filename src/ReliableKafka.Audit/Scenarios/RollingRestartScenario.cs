@@ -18,7 +18,7 @@ internal sealed class RollingRestartScenario : AuditScenario
     {
         foreach (var broker in await context.Faults.BrokerIdsAsync(context.CancellationToken).ConfigureAwait(false))
         {
-            await context.Faults.StopBrokerAsync(broker, context.CancellationToken).ConfigureAwait(false);
+            await context.Faults.ShutdownBrokerAsync(broker, context.CancellationToken).ConfigureAwait(false);
             context.Note($"stopped broker {broker}");
             await context.DelayAsync(Down).ConfigureAwait(false);
             await context.Faults.StartBrokerAsync(broker, context.CancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using ReliableKafka.Simulator.Cluster;
 
 namespace ReliableKafka.Audit.Tests.Faults;
@@ -21,13 +22,31 @@ public sealed class CommandHookAuditTests : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    /// <summary>Applies each request the script leaves, then deletes it so the script returns.</summary>
+    /// <summary>Applies each request the script leaves (told by a file-system watcher), then deletes it so the script returns.</summary>
     private async Task ServeAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        var requests = Channel.CreateUnbounded<string>();
+        void Offer(string path)
         {
-            foreach (var request in Directory.GetFiles(_directory, "req-*").Where(static f => !f.EndsWith(".tmp", StringComparison.Ordinal)).Order())
+            if (!path.EndsWith(".tmp", StringComparison.Ordinal))
             {
+                requests.Writer.TryWrite(path);
+            }
+        }
+
+        using var watcher = new FileSystemWatcher(_directory, "req-*");
+        watcher.Created += (_, e) => Offer(e.FullPath);
+        watcher.Renamed += (_, e) => Offer(e.FullPath);
+        watcher.EnableRaisingEvents = true;
+        try
+        {
+            await foreach (var request in requests.Reader.ReadAllAsync(_stop.Token))
+            {
+                if (!File.Exists(request))
+                {
+                    continue;
+                }
+
                 var parts = File.ReadAllText(request).Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                 var broker = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
                 if (parts[0] == "stop")
@@ -46,8 +65,10 @@ public sealed class CommandHookAuditTests : IAsyncDisposable
 
                 File.Delete(request);
             }
-
-            await Task.Delay(20);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // The test is over.
         }
     }
 

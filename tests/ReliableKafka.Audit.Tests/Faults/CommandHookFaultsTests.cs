@@ -20,7 +20,7 @@ public sealed class CommandHookFaultsTests : IDisposable
         var script = Script($"echo \"$1 $2\" >> '{log}'");
         using var faults = new CommandHookFaults($"sh '{script}' {{action}} {{broker}}", "127.0.0.1:1");
 
-        await faults.StopBrokerAsync(2, CancellationToken.None);
+        await faults.ShutdownBrokerAsync(2, CancellationToken.None);
         await faults.StartBrokerAsync(2, CancellationToken.None);
         await faults.CleanShutdownBrokerAsync(3, CancellationToken.None);
 
@@ -34,7 +34,7 @@ public sealed class CommandHookFaultsTests : IDisposable
         var script = Script("echo 'no such broker' >&2; exit 3");
         using var faults = new CommandHookFaults($"sh '{script}' {{action}} {{broker}}", "127.0.0.1:1");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => faults.StopBrokerAsync(9, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => faults.ShutdownBrokerAsync(9, CancellationToken.None));
 
         Assert.Contains("exited with 3: no such broker", error.Message);
     }

@@ -1,11 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Cli.Tests.Cluster;
 
 public sealed class ClusterCommandTests
 {
     [Fact]
+    [Trait("Requires", "Kcat")]
     public async Task Kcat_lists_the_brokers_then_produces_and_consumes_through_rk_cluster()
     {
         var (rk, bootstrap, _) = await RkCluster.StartAsync("--topic", "task-events:3:3:2");
@@ -32,6 +34,7 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    [Trait("Requires", "Python")]
     public async Task Python_confluent_kafka_publishes_task_created_with_the_production_config_and_a_group_reads_it_back()
     {
         var (rk, bootstrap, _) = await RkCluster.StartAsync("--topic", "task-events:3:3:2");
@@ -53,6 +56,7 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    [Trait("Requires", "Node")]
     public async Task Kafkajs_a_pure_javascript_client_produces_idempotently_and_consumes_with_a_group()
     {
         var (rk, bootstrap, _) = await RkCluster.StartAsync("--topic", "task-events:3:3:2");
@@ -91,6 +95,11 @@ public sealed class ClusterCommandTests
         Assert.Equal(1, partition0.GetProperty("leaderEpoch").GetInt32());
 
         Assert.True((await http.PostAsync("/brokers/1/restart", null)).IsSuccessStatusCode);
+        await Eventually.WaitUntilAsync(
+            async () => (await http.GetFromJsonAsync<JsonElement>("/cluster")).GetProperty("topics").EnumerateArray().Single(static t => t.GetProperty("name").GetString() == "orders")
+                .GetProperty("partitions")[0].GetProperty("isr").GetArrayLength() == 3,
+            TimeSpan.FromSeconds(15),
+            "the restarted broker rejoining the ISR");
         var move = await http.PostAsJsonAsync("/partitions/orders/0/leader", new { broker = 3 });
         Assert.True(move.IsSuccessStatusCode, await move.Content.ReadAsStringAsync());
         cluster = await http.GetFromJsonAsync<JsonElement>("/cluster");
@@ -140,6 +149,7 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    [Trait("Requires", "Kcat")]
     public async Task With_a_data_dir_the_logs_survive_a_restart_of_the_command()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"rk-cluster-data-{Guid.NewGuid():N}");

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Confluent.Kafka;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Cli.Tests.Proofs;
 
@@ -67,18 +68,9 @@ internal sealed class ProofCluster : IAsyncDisposable
     /// <summary>Waits until <paramref name="condition"/> holds for the partition, or fails after <paramref name="timeout"/>.</summary>
     public async Task<PartitionView> WaitForAsync(string topic, Func<PartitionView, bool> condition, TimeSpan timeout, string what)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var view = await PartitionAsync(topic);
-            if (condition(view))
-            {
-                return view;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {timeout.TotalSeconds:0} s; partition is {view}");
-            await Task.Delay(50);
-        }
+        PartitionView? view = null;
+        await Eventually.WaitUntilAsync(async () => condition(view = await PartitionAsync(topic)), timeout, what, () => $"Partition is {view}.");
+        return view!;
     }
 
     public IProducer<string, string> Producer(Acks acks, bool idempotence, int maxInFlight = 5, int messageTimeoutMs = 30000) =>

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Simulator.Tests.Cluster;
 
@@ -28,7 +29,7 @@ public sealed class PersistenceTests : IDisposable
             await Task.WhenAll(Enumerable.Range(0, 100).Select(i => producer.ProduceAsync(new TopicPartition("kept", i % 2), new Message<string, string> { Key = "k", Value = $"v{i}" })));
             cluster.CrashBroker(1);
             cluster.RestartBroker(1);
-            await Task.Delay(300);
+            await Eventually.WaitUntilAsync(() => cluster.Describe().Topics.Single().Partitions.All(static p => p.Isr.Count == 3), TimeSpan.FromSeconds(15), "the restarted broker rejoining every ISR");
             before = cluster.Describe().Topics.Single().Partitions[0];
         }
 

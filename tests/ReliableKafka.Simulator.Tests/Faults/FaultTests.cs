@@ -4,6 +4,7 @@ using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Faults;
 using ReliableKafka.Simulator.Protocol;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Simulator.Tests.Faults;
 
@@ -12,7 +13,7 @@ public sealed class FaultTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
-    private static IProducer<string, string> Producer(SimulatedCluster cluster, string clientId = "fault-test", int messageTimeoutMs = 30000) =>
+    private static IProducer<string, string> Producer(SimulatedCluster cluster, string clientId = "fault-test", int messageTimeoutMs = 30000, Action<LogMessage>? onLog = null) =>
         new ProducerBuilder<string, string>(new ProducerConfig
         {
             BootstrapServers = cluster.BootstrapServers,
@@ -24,21 +25,13 @@ public sealed class FaultTests
             MessageTimeoutMs = messageTimeoutMs,
             RetryBackoffMs = 50,
             TopicMetadataRefreshIntervalMs = 500,
-        }).SetLogHandler(static (_, _) => { }).Build();
+        }).SetLogHandler((_, message) => onLog?.Invoke(message)).Build();
 
     private static Message<string, string> Message(string value) => new() { Key = "k", Value = value };
 
     private static PartitionSnapshot Partition(SimulatedCluster cluster, string topic) => cluster.Describe().Topics.Single(t => t.Name == topic).Partitions[0];
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {Wait.TotalSeconds:0} s");
-            await Task.Delay(25);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Eventually.WaitUntilAsync(condition, Wait, what);
 
     [Fact]
     public async Task An_injected_produce_error_is_answered_without_an_append_and_the_client_retries_through_it()
@@ -184,19 +177,29 @@ public sealed class FaultTests
         await using var cluster = SimulatedCluster.Start();
         cluster.CreateTopic("orders", new TopicSettings(1, 3, 2));
         var leader = Partition(cluster, "orders").Leader;
-        using var producer = Producer(cluster, clientId: "flaky", messageTimeoutMs: 20000);
+        var resets = 0;
+        using var producer = Producer(cluster, clientId: "flaky", messageTimeoutMs: 20000, onLog: m =>
+        {
+            if (m.Facility == "FAIL" && m.Message.Contains("connection reset", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref resets);
+            }
+        });
         await producer.ProduceAsync("orders", Message("before"));
 
         var cut = cluster.FaultsOf(leader).CutNetwork("flaky", NetworkCutMode.Reset);
         Assert.Equal("cut client.id 'flaky' off broker " + leader + " (reset)", cut.Description);
         var pending = producer.ProduceAsync("orders", Message("across-the-cut"));
-        await Task.Delay(1000);
+        await WaitUntilAsync(() => Volatile.Read(ref resets) > 0, "the client seeing its connection to the leader reset");
         Assert.False(pending.IsCompleted);
+        var beforeHealing = cluster.Truth.Events[^1].Sequence;
         cut.Remove();
         var delivered = await pending.WaitAsync(Wait);
 
         Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
         Assert.Equal(1, delivered.Offset.Value);
+        var appended = Assert.Single(cluster.Truth.Events, static e => e.Kind == TruthEventKind.Appended && e.Topic == "orders" && e.FirstOffset == 1);
+        Assert.True(appended.Sequence > beforeHealing, "nothing crossed the cut: the send was appended only after healing");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Simulator.Tests.Groups;
 
@@ -55,16 +56,6 @@ public sealed class ConfluentConsumerGroupTests : IAsyncLifetime
         return records;
     }
 
-    private static async Task UntilAsync(Func<bool> condition, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out: {describe()}");
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>Consumes 40 of 100 records in <paramref name="group"/>, commits and closes; returns what was committed.</summary>
     private List<TopicPartitionOffset> ConsumeFortyAndCommit(string topic, string group)
     {
@@ -98,11 +89,13 @@ public sealed class ConfluentConsumerGroupTests : IAsyncLifetime
         await using var second = new PollingConsumer(ConsumerConfig("sharing"), Topic);
         string Describe() => $"first [{string.Join(',', first.Assigned)}], second [{string.Join(',', second.Assigned)}], group {_cluster.Handler.Groups.Describe("sharing")}";
 
-        await UntilAsync(
+        await Eventually.WaitUntilAsync(
             () => first.Assigned.Count > 0 && second.Assigned.Count > 0 && first.Assigned.Concat(second.Assigned).Order().SequenceEqual([0, 1, 2, 3]),
+            Patience,
+            "the two consumers sharing the 4 partitions",
             Describe);
         await second.DisposeAsync();
-        await UntilAsync(() => first.Assigned.SequenceEqual([0, 1, 2, 3]), Describe);
+        await Eventually.WaitUntilAsync(() => first.Assigned.SequenceEqual([0, 1, 2, 3]), Patience, "the remaining consumer taking all 4 partitions", Describe);
 
         var group = _cluster.Handler.Groups.Describe("sharing")!;
         Assert.Equal(GroupState.Stable, group.State);

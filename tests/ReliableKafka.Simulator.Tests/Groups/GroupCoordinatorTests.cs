@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Protocol;
 
@@ -10,7 +11,7 @@ public sealed class GroupCoordinatorTests : IDisposable
     private static readonly TimeSpan Session = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan RebalanceTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly GroupCoordinator _coordinator;
 
     public GroupCoordinatorTests() => _coordinator = new GroupCoordinator(_clock);

@@ -8,7 +8,7 @@ public sealed class ProducerConfigValidatorTests
         [.. pairs.Select(static p => new KeyValuePair<string, string?>(p.Key, p.Value))];
 
     [Fact]
-    public void Lesson_wrong_example_idempotence_with_ten_in_flight_is_an_error_with_the_fix()
+    public void Idempotence_with_ten_in_flight_is_an_error_with_the_fix()
     {
         var findings = ProducerConfigValidator.Validate(
             Settings(("bootstrap.servers", "kafka:9092"), ("enable.idempotence", "true"), ("max.in.flight.requests.per.connection", "10")),
@@ -64,12 +64,12 @@ public sealed class ProducerConfigValidatorTests
     [Fact]
     public void An_idempotent_producer_without_room_to_retry_a_lost_answer_is_warned()
     {
-        // The lesson's at-least-once configuration: 30 s against librdkafka's 60 s socket timeout.
-        var lesson = Settings(("bootstrap.servers", "kafka:9092"), ("acks", "all"), ("enable.idempotence", "true"), ("delivery.timeout.ms", "30000"), ("linger.ms", "0"));
+        // An at-least-once configuration with a 30 s delivery timeout, against librdkafka's 60 s socket timeout.
+        var atLeastOnce = Settings(("bootstrap.servers", "kafka:9092"), ("acks", "all"), ("enable.idempotence", "true"), ("delivery.timeout.ms", "30000"), ("linger.ms", "0"));
         var tuned = Settings(("bootstrap.servers", "kafka:9092"), ("acks", "all"), ("enable.idempotence", "true"), ("delivery.timeout.ms", "30000"), ("linger.ms", "0"), ("socket.timeout.ms", "10000"), ("request.timeout.ms", "10000"));
         var notIdempotent = Settings(("bootstrap.servers", "kafka:9092"), ("acks", "all"), ("enable.idempotence", "false"), ("delivery.timeout.ms", "30000"), ("linger.ms", "0"));
 
-        var finding = Assert.Single(ProducerConfigValidator.Validate(lesson, profile: null), static f => f.RuleId == RuleIds.NoRoomToRetry);
+        var finding = Assert.Single(ProducerConfigValidator.Validate(atLeastOnce, profile: null), static f => f.RuleId == RuleIds.NoRoomToRetry);
 
         Assert.Equal(FindingSeverity.Warning, finding.Severity);
         Assert.StartsWith("delivery.timeout.ms=30000 leaves no room to retry a lost answer: the client waits up to 60000 ms", finding.Message, StringComparison.Ordinal);

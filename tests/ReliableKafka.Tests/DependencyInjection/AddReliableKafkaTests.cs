@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -73,6 +74,7 @@ public sealed class AddReliableKafkaTests
                 ["Kafka:Settings:client.id"] = "task-api",
                 ["Kafka:Profiles:Analytics:linger.ms"] = "50",
                 ["Kafka:DeadLetters:SpillPath"] = spill,
+                ["Kafka:DeadLetters:Topic"] = "task-events.dead",
             },
             log);
         await host.StartAsync();
@@ -86,7 +88,12 @@ public sealed class AddReliableKafkaTests
         Assert.Equal(("1", "50", "task-api"), (analytics.Configuration["acks"], analytics.Configuration["linger.ms"], analytics.Configuration["client.id"]));
         Assert.Equal("0", metrics.Configuration["acks"]);
         Assert.True((await critical.PublishAsync("task-events", "t-1", "created")).IsDelivered);
-        Assert.NotNull(host.Services.GetRequiredService<DeadLetterReplayer>());
+
+        // The replayer reads the dead-letter topic bound from configuration, where the Critical producer put a refused event.
+        cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.MsgSizeTooLarge);
+        Assert.Equal(FailureDisposition.DeadLettered, (await critical.PublishAsync("task-events", "t-9", "too large")).Disposition);
+        var letter = Assert.Single(host.Services.GetRequiredService<DeadLetterReplayer>().ReadTopic(timeout: TimeSpan.FromSeconds(10)));
+        Assert.Equal(("task-events.dead", "task-events", "MsgSizeTooLarge"), (letter.TopicPosition!.Topic, letter.OriginalTopic, letter.ErrorCode));
 
         await host.StopAsync();
         await ((IAsyncDisposable)host.Services).DisposeAsync();

@@ -255,6 +255,37 @@ internal sealed unsafe class MockKafkaCluster : IDisposable
             Native.Instance.MockBrokerSetRtt(Cluster, brokerId, (int)rtt.TotalMilliseconds));
     }
 
+    /// <summary>Starts recording the requests the brokers receive; see <see cref="ReceivedRequests"/>.</summary>
+    public void TrackRequests() => Native.Instance.MockStartRequestTracking(Cluster);
+
+    /// <summary>How many <paramref name="api"/> requests the brokers received since <see cref="TrackRequests"/> (counted on arrival, before any added round-trip time).</summary>
+    public int ReceivedRequests(KafkaApiKey api)
+    {
+        var native = Native.Instance;
+        nuint count = 0;
+        var requests = native.MockGetRequests(Cluster, &count);
+        try
+        {
+            var matching = 0;
+            for (nuint i = 0; i < count; i++)
+            {
+                if (native.MockRequestApiKey(requests[i]) == (short)api)
+                {
+                    matching++;
+                }
+            }
+
+            return matching;
+        }
+        finally
+        {
+            if (requests is not null)
+            {
+                native.MockRequestDestroyArray(requests, count);
+            }
+        }
+    }
+
     /// <summary>
     /// Raises a fatal error inside a Confluent.Kafka client as if librdkafka had hit it,
     /// so its error handler receives an <see cref="Error"/> with <see cref="Error.IsFatal"/> set
@@ -363,6 +394,10 @@ internal sealed unsafe class MockKafkaCluster : IDisposable
             MockBrokerSetDown = (delegate* unmanaged<nint, int, int>)Export(lib, "rd_kafka_mock_broker_set_down");
             MockBrokerSetUp = (delegate* unmanaged<nint, int, int>)Export(lib, "rd_kafka_mock_broker_set_up");
             MockBrokerSetRtt = (delegate* unmanaged<nint, int, int, int>)Export(lib, "rd_kafka_mock_broker_set_rtt");
+            MockStartRequestTracking = (delegate* unmanaged<nint, void>)Export(lib, "rd_kafka_mock_start_request_tracking");
+            MockGetRequests = (delegate* unmanaged<nint, nuint*, nint*>)Export(lib, "rd_kafka_mock_get_requests");
+            MockRequestApiKey = (delegate* unmanaged<nint, short>)Export(lib, "rd_kafka_mock_request_api_key");
+            MockRequestDestroyArray = (delegate* unmanaged<nint*, nuint, void>)Export(lib, "rd_kafka_mock_request_destroy_array");
         }
 
         public static Native Instance => LazyInstance.Value;
@@ -398,6 +433,14 @@ internal sealed unsafe class MockKafkaCluster : IDisposable
         public delegate* unmanaged<nint, int, int> MockBrokerSetUp { get; }
 
         public delegate* unmanaged<nint, int, int, int> MockBrokerSetRtt { get; }
+
+        public delegate* unmanaged<nint, void> MockStartRequestTracking { get; }
+
+        public delegate* unmanaged<nint, nuint*, nint*> MockGetRequests { get; }
+
+        public delegate* unmanaged<nint, short> MockRequestApiKey { get; }
+
+        public delegate* unmanaged<nint*, nuint, void> MockRequestDestroyArray { get; }
 
         private static nint Export(nint lib, string name) =>
             NativeLibrary.TryGetExport(lib, name, out var address)

@@ -149,13 +149,5 @@ internal static class OutboxCluster
     public static List<ConsumeResult<string, string>> ReadAll(SimulatedCluster cluster, string topic, int expected) =>
         TopicReader.ReadAll(cluster.BootstrapServers, topic, expected);
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {timeout.TotalSeconds:0} s");
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => Eventually.WaitUntilAsync(condition, timeout, what);
 }

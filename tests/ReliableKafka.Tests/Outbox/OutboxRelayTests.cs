@@ -32,9 +32,12 @@ public sealed class OutboxRelayTests
         }
     }
 
+    [Fact]
+    [Trait("Requires", "PostgreSql")]
+    public Task Committed_events_are_published_once_in_order_per_key_and_rolled_back_ones_never_on_postgresql() => Committed_events_are_published_once_in_order_per_key_and_rolled_back_ones_never("postgresql");
+
     [Theory]
     [InlineData("sqlite")]
-    [InlineData("postgresql")]
     public async Task Committed_events_are_published_once_in_order_per_key_and_rolled_back_ones_never(string kind)
     {
         await using var cluster = StartCluster();
@@ -66,9 +69,12 @@ public sealed class OutboxRelayTests
         Assert.Equal(new OutboxBacklog(0, null, 0), await database.Store.GetBacklogAsync());
     }
 
+    [Fact]
+    [Trait("Requires", "PostgreSql")]
+    public Task With_every_broker_down_past_the_delivery_timeout_events_wait_and_are_all_published_when_the_cluster_returns_on_postgresql() => With_every_broker_down_past_the_delivery_timeout_events_wait_and_are_all_published_when_the_cluster_returns("postgresql");
+
     [Theory]
     [InlineData("sqlite")]
-    [InlineData("postgresql")]
     public async Task With_every_broker_down_past_the_delivery_timeout_events_wait_and_are_all_published_when_the_cluster_returns(string kind)
     {
         await using var cluster = StartCluster();
@@ -108,9 +114,12 @@ public sealed class OutboxRelayTests
         AssertInOrderPerKey(records.Select(static r => (r.Message.Key, r.Message.Value)));
     }
 
+    [Fact]
+    [Trait("Requires", "PostgreSql")]
+    public Task A_fatal_failure_marks_the_event_dead_and_the_rest_are_published_on_postgresql() => A_fatal_failure_marks_the_event_dead_and_the_rest_are_published("postgresql");
+
     [Theory]
     [InlineData("sqlite")]
-    [InlineData("postgresql")]
     public async Task A_fatal_failure_marks_the_event_dead_and_the_rest_are_published(string kind)
     {
         await using var cluster = StartCluster(maxMessageBytes: 2000);
@@ -138,9 +147,12 @@ public sealed class OutboxRelayTests
         Assert.Contains("event-huge", deadLettered);
     }
 
+    [Fact]
+    [Trait("Requires", "PostgreSql")]
+    public Task Events_claimed_by_a_relay_that_crashed_are_published_after_a_restart_on_postgresql() => Events_claimed_by_a_relay_that_crashed_are_published_after_a_restart("postgresql", "api-1");
+
     [Theory]
     [InlineData("sqlite", null)]
-    [InlineData("postgresql", "api-1")]
     public async Task Events_claimed_by_a_relay_that_crashed_are_published_after_a_restart(string kind, string? instance)
     {
         await using var cluster = StartCluster();
@@ -166,6 +178,7 @@ public sealed class OutboxRelayTests
     }
 
     [Fact]
+    [Trait("Requires", "PostgreSql")]
     public async Task Two_relays_on_one_postgresql_outbox_publish_each_event_once()
     {
         await using var cluster = StartCluster();

@@ -20,7 +20,7 @@ public sealed class ErrorClassifierTests
     [InlineData(ErrorCode.InvalidRecord, FailureKind.Fatal)]
     [InlineData(ErrorCode.Local_Fatal, FailureKind.Fatal)]
     [InlineData(ErrorCode.InvalidProducerEpoch, FailureKind.Fatal)]
-    public void Lesson_table_codes_are_classified(ErrorCode code, FailureKind expected) =>
+    public void Common_producer_error_codes_are_classified(ErrorCode code, FailureKind expected) =>
         Assert.Equal(expected, ErrorClassifier.Classify(code));
 
     [Fact]

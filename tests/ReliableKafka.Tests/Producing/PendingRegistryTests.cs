@@ -1,4 +1,5 @@
 using ReliableKafka.Producing;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Tests.Producing;
 
@@ -47,7 +48,7 @@ public sealed class PendingRegistryTests
         registry.Add(token, node);
 
         var closing = Task.Run(() => registry.CloseAndClaimAll(TimeSpan.FromSeconds(10), out var drained) is var swept && drained ? swept : null);
-        await Task.Delay(200);
+        await Eventually.WaitUntilAsync(() => !IsOpen(registry), TimeSpan.FromSeconds(10), "closing to begin");
         Assert.False(closing.IsCompleted);
         PendingRegistry.Exit(token);
         var swept = await closing.WaitAsync(TimeSpan.FromSeconds(5));
@@ -88,5 +89,17 @@ public sealed class PendingRegistryTests
 
         Assert.Equal(nodes.Length, claimedByDelivery + swept.Count);
         Assert.All(nodes, static n => Assert.Equal(1, n.Claimed));
+    }
+
+    /// <summary>Whether the gate still lets a thread in (a probe that leaves at once).</summary>
+    private static bool IsOpen(PendingRegistry registry)
+    {
+        if (!registry.TryEnter(out var probe))
+        {
+            return false;
+        }
+
+        PendingRegistry.Exit(probe);
+        return true;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using ReliableKafka.Configuration;
+using ReliableKafka.Testing;
 using ReliableKafka.Tests.Infrastructure;
 
 namespace ReliableKafka.Tests.Producing;
@@ -93,8 +94,9 @@ public sealed class ReliableProducerTests : IDisposable
             _cluster.SetBrokerRtt(broker, TimeSpan.FromSeconds(10));
         }
 
+        _cluster.TrackRequests();
         var inFlight = Enumerable.Range(0, 10).Select(i => producer.PublishAsync("payments", $"p-{i}", "charge")).ToList();
-        await Task.Delay(300);
+        await Eventually.WaitUntilAsync(() => _cluster.ReceivedRequests(KafkaApiKey.Produce) > 0, TimeSpan.FromSeconds(10), "the first 10 messages reaching a broker");
         _cluster.SetAllBrokersDown();
         var queued = Enumerable.Range(10, 10).Select(i => producer.PublishAsync("payments", $"p-{i}", "charge")).ToList();
         var outcomes = await Task.WhenAll(inFlight.Concat(queued)).WaitAsync(TimeSpan.FromSeconds(30));
@@ -203,7 +205,7 @@ public sealed class ReliableProducerTests : IDisposable
     }
 
     [Fact]
-    public void Lesson_wrong_config_is_caught_before_librdkafka_sees_it()
+    public void Idempotence_with_ten_in_flight_is_caught_before_librdkafka_sees_it()
     {
         var options = TestProducers.Options(_cluster, _spill, ("enable.idempotence", "true"), ("max.in.flight.requests.per.connection", "10"));
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using ReliableKafka.Telemetry;
+using ReliableKafka.Testing;
 using ReliableKafka.Tests.Infrastructure;
 
 namespace ReliableKafka.Tests.Telemetry;
@@ -72,19 +73,16 @@ public sealed class TelemetryTests : IDisposable
         await using var producer = new ReliableProducer<string, string>(options);
         Assert.True((await producer.PublishAsync("stats-topic", "k", "v")).IsDelivered);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
         List<(string Instrument, double Value, Dictionary<string, object?> Tags)> mine = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            _listener.RecordObservableInstruments();
-            mine = [.. _measurements.Where(m => Equals(m.Tags.GetValueOrDefault(ReliableKafkaTelemetry.TagProducer), options.Name))];
-            if (mine.Any(static m => m.Instrument == ReliableKafkaTelemetry.BrokerRtt))
+        await Eventually.WaitUntilAsync(
+            () =>
             {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
+                _listener.RecordObservableInstruments();
+                mine = [.. _measurements.Where(m => Equals(m.Tags.GetValueOrDefault(ReliableKafkaTelemetry.TagProducer), options.Name))];
+                return mine.Any(static m => m.Instrument == ReliableKafkaTelemetry.BrokerRtt);
+            },
+            TimeSpan.FromSeconds(10),
+            "a broker round-trip-time measurement");
 
         Assert.Contains(mine, static m => m.Instrument == ReliableKafkaTelemetry.ClientQueueMessages && m.Value >= 0);
         Assert.Contains(mine, static m => m.Instrument == ReliableKafkaTelemetry.ClientRetries && m.Value >= 0);

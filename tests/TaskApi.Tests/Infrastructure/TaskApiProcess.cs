@@ -76,6 +76,9 @@ internal sealed partial class TaskApiProcess : IAsyncDisposable
             // A killed instance's consumer-group membership ends after 6 s instead of 45 s.
             ["TaskApi__Notifications__ConsumerSettings__session.timeout.ms"] = "6000",
             ["TaskApi__Notifications__ConsumerSettings__heartbeat.interval.ms"] = "1000",
+
+            // Tests wait for the group's committed offsets to reach the end of the topic; commit them every 200 ms.
+            ["TaskApi__Notifications__ConsumerSettings__auto.commit.interval.ms"] = "200",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",

@@ -1,4 +1,5 @@
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 using TaskApi.Tests.Infrastructure;
 
 namespace TaskApi.Tests.Reliability;
@@ -22,7 +23,7 @@ public sealed class LostAckTests
         environment["Kafka__Profiles__Critical__socket.timeout.ms"] = "1500";
         await using var api = await TaskApiProcess.StartAsync(store.Directory, environment);
         await api.CreateTaskAsync("warm-up");
-        await Eventually.HoldsAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(30), "the warm-up event");
+        await Eventually.WaitUntilAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(30), "the warm-up event");
 
         // The next Produce answers of every broker are lost after the append, whichever producer sent them: the
         // analytics producer (acks=1, no idempotence) takes some, the relay's Critical producer the rest.
@@ -37,7 +38,7 @@ public sealed class LostAckTests
             tasks.Add(await api.CreateTaskAsync($"task {i}"));
         }
 
-        await Eventually.HoldsAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(60), "publishing through lost acknowledgements", () => api.Output);
+        await Eventually.WaitUntilAsync(async () => (await api.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(60), "publishing through lost acknowledgements", () => api.Output);
 
         var dropped = cluster.Truth.Events.Count(static e => e.Kind == TruthEventKind.ResponseDropped);
         var deduplicated = cluster.Truth.Events.Count(static e => e.Kind == TruthEventKind.Deduplicated && e.Topic == "task-events");
