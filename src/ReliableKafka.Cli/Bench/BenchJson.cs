@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ReliableKafka.Cli.Common;
 
 namespace ReliableKafka.Cli.Bench;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Configuration;
 
 namespace ReliableKafka.Cli.Lint;
