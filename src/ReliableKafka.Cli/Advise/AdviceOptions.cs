@@ -25,42 +25,6 @@ internal sealed record AdviceOptions(
     public const int MaxLatencyMs = 600_000;
     public const int MaxPeakRate = 100_000_000;
 
-    /// <summary>
-    /// Options from the flags as typed; a number that is not a whole number is reported in <paramref name="problems"/>
-    /// (naming its flag) and left unanswered.
-    /// </summary>
-    public static AdviceOptions FromFlags(
-        string? lossImpact, string? latencyMs, string? brokers, string? peakRate, string? consumersDeduplicate, string? bootstrapServers,
-        out IReadOnlyList<string> problems)
-    {
-        var found = new List<string>();
-        var options = new AdviceOptions(
-            lossImpact,
-            Number("--latency-ms", latencyMs, found),
-            Number("--brokers", brokers, found),
-            Number("--peak-rate", peakRate, found),
-            consumersDeduplicate,
-            bootstrapServers);
-        problems = found;
-        return options;
-    }
-
-    private static int? Number(string flag, string? text, List<string> problems)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        problems.Add($"{flag} '{text}' is not a whole number.");
-        return null;
-    }
-
     public static string Name(LossImpact impact) => impact switch
     {
         Advise.LossImpact.Critical => "critical",

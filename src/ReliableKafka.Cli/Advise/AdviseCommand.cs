@@ -20,15 +20,15 @@ internal sealed class AdviseCommand(IAnsiConsole console, StandardError standard
 
         [CommandOption("--latency-ms <MS>")]
         [Description("How long a publish may typically take, call to acknowledgement, in ms. linger.ms is at most a tenth of it.")]
-        public string? LatencyMs { get; init; }
+        public int? LatencyMs { get; init; }
 
         [CommandOption("--brokers <COUNT>")]
         [Description("Brokers in the cluster. The replication factor is at most this; Critical warns below 3.")]
-        public string? Brokers { get; init; }
+        public int? Brokers { get; init; }
 
         [CommandOption("--peak-rate <MESSAGES_PER_SECOND>")]
         [Description("The producer's peak rate. From 10000/s batch.size is 65536, from 50000/s 131072.")]
-        public string? PeakRate { get; init; }
+        public int? PeakRate { get; init; }
 
         [CommandOption("--consumers-deduplicate <YES_NO>")]
         [Description("yes or no: whether consumers drop an event id they have already processed. Critical warns on no.")]
@@ -45,10 +45,9 @@ internal sealed class AdviseCommand(IAnsiConsole console, StandardError standard
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var options = AdviceOptions.FromFlags(
-            settings.LossImpact, settings.LatencyMs, settings.Brokers, settings.PeakRate, settings.ConsumersDeduplicate, settings.BootstrapServers,
-            out var notNumbers);
-        var invalid = notNumbers.Concat(options.Invalid()).ToList();
+        var options = new AdviceOptions(
+            settings.LossImpact, settings.LatencyMs, settings.Brokers, settings.PeakRate, settings.ConsumersDeduplicate, settings.BootstrapServers);
+        var invalid = options.Invalid();
         if (invalid.Count > 0)
         {
             return Fail(string.Join(" ", invalid));

@@ -46,39 +46,39 @@ internal sealed class BenchCommand(IAnsiConsole console, StandardError standardE
 
         [CommandOption("--messages <COUNT>")]
         [Description("Messages per profile and round (1-10000000). Default 20000, unless --duration-s is given.")]
-        public string? Messages { get; init; }
+        public int? Messages { get; init; }
 
         [CommandOption("--duration-s <SECONDS>")]
         [Description("Publish for this long per profile and round instead of a count (1-3600).")]
-        public string? DurationSeconds { get; init; }
+        public int? DurationSeconds { get; init; }
 
         [CommandOption("--message-bytes <BYTES>")]
         [Description("Bytes of each message value (1-1000000), random so compression cannot shrink them. Default 200.")]
-        public string? MessageBytes { get; init; }
+        public int? MessageBytes { get; init; }
 
         [CommandOption("--rate <MESSAGES_PER_SECOND>")]
         [Description("Offer messages at this fixed rate (1-10000000) to measure latency at a steady load. Default: as fast as the client takes them.")]
-        public string? Rate { get; init; }
+        public int? Rate { get; init; }
 
         [CommandOption("--rounds <COUNT>")]
         [Description("Run every profile this many times (1-20, alternating the order); the table shows medians. Default 1.")]
-        public string? Rounds { get; init; }
+        public int? Rounds { get; init; }
 
         [CommandOption("--max-in-flight <COUNT>")]
         [Description("Messages published but without an outcome yet, at most (1-1000000); unpaced, a message waits behind these. Keep it above what fills a Metrics batch (131072 bytes per partition), or Metrics waits for linger.ms. Default 10000.")]
-        public string? MaxInFlight { get; init; }
+        public int? MaxInFlight { get; init; }
 
         [CommandOption("--replication-delay-ms <MS>")]
         [Description("Embedded simulator only: followers copy only batches at least this old (0-10000). Default 10.")]
-        public string? ReplicationDelayMs { get; init; }
+        public int? ReplicationDelayMs { get; init; }
 
         [CommandOption("--network-delay-ms <MS>")]
         [Description("Embedded simulator only: every broker response waits this long (0-10000). Default 3.")]
-        public string? NetworkDelayMs { get; init; }
+        public int? NetworkDelayMs { get; init; }
 
         [CommandOption("--timeout-ms <MS>")]
         [Description("How long to wait for a real cluster to answer (100-600000). Default 10000.")]
-        public string? TimeoutMs { get; init; }
+        public int? TimeoutMs { get; init; }
 
         [CommandOption("--json")]
         [Description("Print one JSON document (see docs/cli.md) instead of the table.")]
@@ -153,30 +153,17 @@ internal sealed class BenchCommand(IAnsiConsole console, StandardError standardE
             return new BenchInputs(profiles, workload, new SimulatedDelays(replication!.Value, network!.Value), TimeSpan.FromMilliseconds(timeout!.Value));
         }
 
-        /// <summary>Reads a whole number in [min, max]; the first problem found is kept in <paramref name="error"/>.</summary>
-        private static bool Number(string flag, string? text, int min, int max, int? fallback, ref string? error, out int? value)
+        /// <summary>Checks that a number given is in [min, max]; the first problem found is kept in <paramref name="error"/>.</summary>
+        private static bool Number(string flag, int? given, int min, int max, int? fallback, ref string? error, out int? value)
         {
-            value = fallback;
-            if (text is null)
+            value = given ?? fallback;
+            if (given is not { } number || (number >= min && number <= max))
             {
                 return true;
             }
 
-            var range = $"between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}";
-            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
-            {
-                error ??= $"{flag} must be a whole number {range}, not '{text}'.";
-                return false;
-            }
-
-            if (parsed < min || parsed > max)
-            {
-                error ??= $"{flag} must be {range}, not {parsed.ToString(CultureInfo.InvariantCulture)}.";
-                return false;
-            }
-
-            value = parsed;
-            return true;
+            error ??= string.Create(CultureInfo.InvariantCulture, $"{flag} must be between {min} and {max}, not {number}.");
+            return false;
         }
     }
 

@@ -32,17 +32,6 @@ public sealed class AdviceOptionsTests
     }
 
     [Fact]
-    public void FromFlags_reads_whole_numbers_and_names_the_flag_of_one_that_is_not()
-    {
-        var options = AdviceOptions.FromFlags("critical", "100", "3.5", "10_000", "yes", null, out var problems);
-
-        Assert.Equal(100, options.LatencyBudgetMs);
-        Assert.Equal(10_000, options.PeakRate);
-        Assert.Null(options.Brokers);
-        Assert.Equal(["--brokers '3.5' is not a whole number."], problems);
-    }
-
-    [Fact]
     public void Complete_flags_become_answers()
     {
         var answers = new AdviceOptions("CRITICAL", 50, 3, 1000, "n", "b:9092").ToAnswers();

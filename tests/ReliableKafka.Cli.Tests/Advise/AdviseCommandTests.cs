@@ -14,7 +14,7 @@ public sealed class AdviseCommandTests : IDisposable
     [Fact]
     public async Task Critical_answers_give_acks_all_idempotence_and_rf3_min_insync_2_without_unclean_election()
     {
-        var run = await RkProcess.RunAsync(CriticalAnswers);
+        var run = await RkInProcess.RunAsync(CriticalAnswers);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Profile: Critical", run.Stdout, StringComparison.Ordinal);
@@ -33,7 +33,7 @@ public sealed class AdviseCommandTests : IDisposable
     [Fact]
     public async Task Json_output_parses_and_has_the_documented_fields()
     {
-        var run = await RkProcess.RunAsync([.. CriticalAnswers, "--json"]);
+        var run = await RkInProcess.RunAsync([.. CriticalAnswers, "--json"]);
 
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(run.Stdout);
@@ -68,8 +68,8 @@ public sealed class AdviseCommandTests : IDisposable
     {
         string[] args = ["advise", "--loss-impact", "critical", "--latency-ms", "100", "--brokers", "2", "--peak-rate", "2000", "--consumers-deduplicate", "yes"];
 
-        var text = await RkProcess.RunAsync(args);
-        var json = await RkProcess.RunAsync([.. args, "--json"]);
+        var text = await RkInProcess.RunAsync(args);
+        var json = await RkInProcess.RunAsync([.. args, "--json"]);
 
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("warning: Critical needs 3 brokers: with 2, writes stop", text.Stdout, StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class AdviseCommandTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_missing_flag_without_a_terminal_fails_naming_the_flag_instead_of_prompting(bool json)
+    public async Task EndToEnd_a_missing_flag_without_a_terminal_fails_naming_the_flag_instead_of_prompting(bool json)
     {
         string[] args = ["advise", "--loss-impact", "critical", "--latency-ms", "100", "--peak-rate", "2000", "--consumers-deduplicate", "no"];
 
@@ -97,7 +97,7 @@ public sealed class AdviseCommandTests : IDisposable
     [Fact]
     public async Task With_no_flags_every_missing_flag_is_named()
     {
-        var run = await RkProcess.RunAsync("advise");
+        var run = await RkInProcess.RunAsync("advise");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(
@@ -109,7 +109,7 @@ public sealed class AdviseCommandTests : IDisposable
     [Fact]
     public async Task An_invalid_answer_is_exit_2_naming_the_flag()
     {
-        var run = await RkProcess.RunAsync("advise", "--loss-impact", "severe", "--latency-ms", "100", "--brokers", "0", "--peak-rate", "2000", "--consumers-deduplicate", "yes");
+        var run = await RkInProcess.RunAsync("advise", "--loss-impact", "severe", "--latency-ms", "100", "--brokers", "0", "--peak-rate", "2000", "--consumers-deduplicate", "yes");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--loss-impact 'severe' is not one of critical, minor, none.", run.Stderr, StringComparison.Ordinal);
@@ -117,18 +117,18 @@ public sealed class AdviseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_count_that_is_not_a_number_is_exit_2_naming_the_flag()
+    public async Task A_count_that_is_not_a_number_is_a_parse_error_with_exit_2_quoting_it()
     {
-        var run = await RkProcess.RunAsync("advise", "--loss-impact", "critical", "--latency-ms", "100", "--brokers", "three", "--peak-rate", "2000", "--consumers-deduplicate", "yes");
+        var run = await RkInProcess.RunAsync("advise", "--loss-impact", "critical", "--latency-ms", "100", "--brokers", "three", "--peak-rate", "2000", "--consumers-deduplicate", "yes");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("rk advise: --brokers 'three' is not a whole number.", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Failed to convert 'three'", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_unknown_flag_is_a_parse_error_with_a_non_zero_exit()
     {
-        var run = await RkProcess.RunAsync([.. CriticalAnswers, "--replicas", "3"]);
+        var run = await RkInProcess.RunAsync([.. CriticalAnswers, "--replicas", "3"]);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Unknown option 'replicas'", run.Output, StringComparison.Ordinal);
@@ -141,15 +141,15 @@ public sealed class AdviseCommandTests : IDisposable
     [InlineData("none", "1", "Metrics")]
     public async Task The_advised_properties_file_lints_clean(string impact, string brokers, string profile)
     {
-        var advise = await RkProcess.RunAsync(
+        var advise = await RkInProcess.RunAsync(
             "advise", "--loss-impact", impact, "--latency-ms", "20", "--brokers", brokers, "--peak-rate", "60000", "--consumers-deduplicate", "no", "--json");
         Assert.Equal(0, advise.ExitCode);
         using var json = JsonDocument.Parse(advise.Stdout);
         var properties = _files.Write("advised.properties", json.RootElement.GetProperty("formats").GetProperty("properties").GetString()!);
         var appsettings = _files.Write("appsettings.json", json.RootElement.GetProperty("formats").GetProperty("appsettings").GetString()!);
 
-        var lint = await RkProcess.RunAsync("lint", properties, "--profile", profile, "--json");
-        var lintSettings = await RkProcess.RunAsync("lint", appsettings);
+        var lint = await RkInProcess.RunAsync("lint", properties, "--profile", profile, "--json");
+        var lintSettings = await RkInProcess.RunAsync("lint", appsettings);
 
         Assert.True(lint.ExitCode == 0, lint.Output);
         using var report = JsonDocument.Parse(lint.Stdout);

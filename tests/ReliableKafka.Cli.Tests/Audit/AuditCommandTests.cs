@@ -58,7 +58,7 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     }
 
     [Fact]
-    public void Quick_audit_exits_0_in_under_a_minute_and_its_table_shows_critical_clean_and_acks1_and_acks0_losing_in_leader_crash()
+    public void EndToEnd_quick_audit_exits_0_in_under_a_minute_and_its_table_shows_critical_clean_and_acks1_and_acks0_losing_in_leader_crash()
     {
         output.WriteLine($"rk audit --quick took {quick.Took.TotalSeconds:0.0} s");
         output.WriteLine(quick.Result.Output);
@@ -89,7 +89,7 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     }
 
     [Fact]
-    public void Quick_audit_writes_the_documented_JSON_and_it_agrees_with_the_table()
+    public void EndToEnd_quick_audit_writes_the_documented_JSON_and_it_agrees_with_the_table()
     {
         Assert.True(quick.Result.ExitCode == 0, quick.Result.Output);
         using var json = JsonDocument.Parse(File.ReadAllText(quick.JsonPath));
@@ -135,7 +135,7 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     }
 
     [Fact]
-    public async Task Quick_audit_HTML_renders_in_headless_Chromium_with_the_numbers_of_the_JSON()
+    public async Task EndToEnd_quick_audit_HTML_renders_in_headless_Chromium_with_the_numbers_of_the_JSON()
     {
         Assert.True(quick.Result.ExitCode == 0, quick.Result.Output);
         var html = File.ReadAllText(quick.HtmlPath);
@@ -178,11 +178,11 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     [Fact]
     public async Task Unknown_scenario_or_configuration_exits_2_naming_the_valid_ones()
     {
-        var scenario = await RkProcess.RunAsync("audit", "--scenario", "leader-crash,leader-explodes");
+        var scenario = await RkInProcess.RunAsync("audit", "--scenario", "leader-crash,leader-explodes");
         Assert.Equal(2, scenario.ExitCode);
         Assert.Contains("rk audit: --scenario 'leader-explodes' is not a scenario; use one of: lost-acks, leader-crash, clean-shutdown, rolling-restart, isr-below-min, cluster-outage, network-cut, unclean-election, oversized.", scenario.Stderr, StringComparison.Ordinal);
 
-        var config = await RkProcess.RunAsync("audit", "--config", "critical", "--config", "acks2");
+        var config = await RkInProcess.RunAsync("audit", "--config", "critical", "--config", "acks2");
         Assert.Equal(2, config.ExitCode);
         Assert.Contains("--config 'acks2' is neither a configuration (acks0, acks1, acks-all, critical, at-least-once) nor a file", config.Stderr, StringComparison.Ordinal);
     }
@@ -193,18 +193,18 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
         using var files = new TempFiles();
         var lesson = files.Write("lesson.properties", "acks=all\nenable.idempotence=true\nmax.in.flight.requests.per.connection=10\n");
 
-        var result = await RkProcess.RunAsync("audit", "--config", lesson);
+        var result = await RkInProcess.RunAsync("audit", "--config", lesson);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"rk audit: --config {lesson}: The producer configuration 'lesson'", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("RK005 enable.idempotence=true requires max.in.flight.requests.per.connection <= 5, but it is 10.", result.Stderr, StringComparison.Ordinal);
         Assert.Equal("", result.Stdout);
 
-        var malformed = await RkProcess.RunAsync("audit", "--config", files.Write("broken.json", "{ \"acks\": "));
+        var malformed = await RkInProcess.RunAsync("audit", "--config", files.Write("broken.json", "{ \"acks\": "));
         Assert.Equal(2, malformed.ExitCode);
         Assert.Contains("is not valid JSON", malformed.Stderr, StringComparison.Ordinal);
 
-        var missing = await RkProcess.RunAsync("audit", "--config", files.PathOf("absent.json"));
+        var missing = await RkInProcess.RunAsync("audit", "--config", files.PathOf("absent.json"));
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("absent.json: no such file.", missing.Stderr, StringComparison.Ordinal);
     }
@@ -212,27 +212,27 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     [Fact]
     public async Task Inconsistent_flags_and_an_unreachable_cluster_exit_2_naming_the_flag()
     {
-        var noHook = await RkProcess.RunAsync("audit", "--bootstrap-servers", "127.0.0.1:1");
+        var noHook = await RkInProcess.RunAsync("audit", "--bootstrap-servers", "127.0.0.1:1");
         Assert.Equal(2, noHook.ExitCode);
         Assert.Contains("--bootstrap-servers needs --fault-command", noHook.Stderr, StringComparison.Ordinal);
 
-        var noPlaceholders = await RkProcess.RunAsync("audit", "--bootstrap-servers", "127.0.0.1:1", "--fault-command", "./fault.sh");
+        var noPlaceholders = await RkInProcess.RunAsync("audit", "--bootstrap-servers", "127.0.0.1:1", "--fault-command", "./fault.sh");
         Assert.Equal(2, noPlaceholders.ExitCode);
         Assert.Contains("--fault-command must contain {action} and {broker}", noPlaceholders.Stderr, StringComparison.Ordinal);
 
-        var hookAlone = await RkProcess.RunAsync("audit", "--fault-command", "./fault.sh {action} {broker}");
+        var hookAlone = await RkInProcess.RunAsync("audit", "--fault-command", "./fault.sh {action} {broker}");
         Assert.Equal(2, hookAlone.ExitCode);
         Assert.Contains("--fault-command applies to a real cluster", hookAlone.Stderr, StringComparison.Ordinal);
 
-        var rate = await RkProcess.RunAsync("audit", "--messages-per-second", "0");
+        var rate = await RkInProcess.RunAsync("audit", "--messages-per-second", "0");
         Assert.Equal(2, rate.ExitCode);
         Assert.Contains("--messages-per-second must be between 1 and 100000", rate.Stderr, StringComparison.Ordinal);
 
-        var directory = await RkProcess.RunAsync("audit", "--html", "/nonexistent-dir/audit.html");
+        var directory = await RkInProcess.RunAsync("audit", "--html", "/nonexistent-dir/audit.html");
         Assert.Equal(2, directory.ExitCode);
         Assert.Contains("--html /nonexistent-dir/audit.html: the directory /nonexistent-dir does not exist.", directory.Stderr, StringComparison.Ordinal);
 
-        var unreachable = await RkProcess.RunAsync("audit", "--bootstrap-servers", $"127.0.0.1:{RkProcess.FreePorts(1)}", "--fault-command", "true {action} {broker}");
+        var unreachable = await RkInProcess.RunAsync("audit", "--bootstrap-servers", $"127.0.0.1:{RkProcess.FreePorts(1)}", "--fault-command", "true {action} {broker}");
         Assert.Equal(2, unreachable.ExitCode);
         Assert.Contains("rk audit: cannot read the cluster at 127.0.0.1:", unreachable.Stderr, StringComparison.Ordinal);
     }

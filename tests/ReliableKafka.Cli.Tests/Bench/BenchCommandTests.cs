@@ -18,7 +18,7 @@ public sealed class BenchCommandTests : IDisposable
     public void Dispose() => _files.Dispose();
 
     [Fact]
-    public async Task An_embedded_run_prints_every_profile_and_p50_follows_acks_0_then_1_then_all()
+    public async Task EndToEnd_an_embedded_run_prints_every_profile_and_p50_follows_acks_0_then_1_then_all()
     {
         var run = await RkProcess.RunAsync(Embedded);
 
@@ -42,7 +42,7 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Json_has_the_documented_fields_and_html_is_one_page_with_the_numbers_and_svg_charts()
+    public async Task EndToEnd_json_has_the_documented_fields_and_html_is_one_page_with_the_numbers_and_svg_charts()
     {
         var html = _files.PathOf("bench.html");
 
@@ -143,13 +143,14 @@ public sealed class BenchCommandTests : IDisposable
     public async Task Bad_usage_exits_2_naming_the_flag_and_help_lists_the_options()
     {
         var runs = await Task.WhenAll(
-            RkProcess.RunAsync("bench", "--bogus"),
-            RkProcess.RunAsync("bench", "--profiles", "Critical,Gold"),
-            RkProcess.RunAsync("bench", "--messages", "10", "--duration-s", "1"),
-            RkProcess.RunAsync("bench", "--bootstrap-servers", "127.0.0.1:1", "--replication-delay-ms", "5"),
-            RkProcess.RunAsync("bench", "--messages", "many"),
-            RkProcess.RunAsync("bench", "--help"));
-        var (unknown, profile, both, delayOnReal, notANumber, help) = (runs[0], runs[1], runs[2], runs[3], runs[4], runs[5]);
+            RkInProcess.RunAsync("bench", "--bogus"),
+            RkInProcess.RunAsync("bench", "--profiles", "Critical,Gold"),
+            RkInProcess.RunAsync("bench", "--messages", "10", "--duration-s", "1"),
+            RkInProcess.RunAsync("bench", "--bootstrap-servers", "127.0.0.1:1", "--replication-delay-ms", "5"),
+            RkInProcess.RunAsync("bench", "--messages", "many"),
+            RkInProcess.RunAsync("bench", "--rounds", "0"),
+            RkInProcess.RunAsync("bench", "--help"));
+        var (unknown, profile, both, delayOnReal, notANumber, outOfRange, help) = (runs[0], runs[1], runs[2], runs[3], runs[4], runs[5], runs[6]);
 
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("Unknown option 'bogus'", unknown.Output, StringComparison.Ordinal);
@@ -160,7 +161,9 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal(2, delayOnReal.ExitCode);
         Assert.Contains("--replication-delay-ms applies to the embedded simulator only", delayOnReal.Output, StringComparison.Ordinal);
         Assert.Equal(2, notANumber.ExitCode);
-        Assert.Contains("--messages must be a whole number between 1 and 10000000, not 'many'.", notANumber.Output, StringComparison.Ordinal);
+        Assert.Contains("Failed to convert 'many'", notANumber.Output, StringComparison.Ordinal);
+        Assert.Equal(2, outOfRange.ExitCode);
+        Assert.Contains("--rounds must be between 1 and 20, not 0.", outOfRange.Output, StringComparison.Ordinal);
         Assert.True(help.ExitCode == 0, help.Output);
         Assert.Contains("--replication-delay-ms <MS>", help.Stdout, StringComparison.Ordinal);
     }

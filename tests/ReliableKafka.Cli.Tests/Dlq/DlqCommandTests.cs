@@ -266,7 +266,7 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
         Assert.Contains("--skip-replayed", help.Stdout, StringComparison.Ordinal);
     }
 
-    private static Task<RkResult> Rk(params string[] args) => RkProcess.RunAsync(args);
+    private static Task<RkResult> Rk(params string[] args) => RkInProcess.RunAsync(args);
 
     /// <summary>Publishes one message with the library's producer while the original topic's leader refuses it with <paramref name="error"/>, so it is dead-lettered to <paramref name="dlq"/>.</summary>
     private async Task<DeliveryOutcome> DeadLetterAsync(string dlq, string topic, string error, string key, string value, Headers? headers = null, string? spill = null)

@@ -9,7 +9,7 @@ public sealed class DoctorCommandTests
 {
     private static async Task<(int Exit, string Stdout, string Stderr)> DoctorAsync(params string[] args)
     {
-        var run = await RkProcess.RunAsync(["doctor", .. args]);
+        var run = await RkInProcess.RunAsync(["doctor", .. args]);
         return (run.ExitCode, run.Stdout, run.Stderr);
     }
 

@@ -19,7 +19,7 @@ public sealed class LintCommandTests : IDisposable
     public void Dispose() => _files.Dispose();
 
     [Fact]
-    public async Task Lesson_config_with_ten_in_flight_is_an_RK005_error_and_exit_1()
+    public async Task EndToEnd_a_config_with_ten_in_flight_is_an_RK005_error_and_exit_1()
     {
         var file = _files.Write("lesson.properties", LessonConfig);
 
@@ -37,7 +37,7 @@ public sealed class LintCommandTests : IDisposable
     {
         var file = _files.Write("lesson.properties", LessonConfig);
 
-        var run = await RkProcess.RunAsync("lint", file, "--json", "--profile", "Critical");
+        var run = await RkInProcess.RunAsync("lint", file, "--json", "--profile", "Critical");
 
         Assert.Equal(1, run.ExitCode);
         using var json = JsonDocument.Parse(run.Stdout);
@@ -70,7 +70,7 @@ public sealed class LintCommandTests : IDisposable
             delivery.timeout.ms=20000
             """);
 
-        var run = await RkProcess.RunAsync("lint", file);
+        var run = await RkInProcess.RunAsync("lint", file);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("RK011", run.Stdout, StringComparison.Ordinal);
@@ -93,7 +93,7 @@ public sealed class LintCommandTests : IDisposable
             sasl.passwrd=typo-{Secret}
             """);
 
-        var run = json ? await RkProcess.RunAsync("lint", file, "--json") : await RkProcess.RunAsync("lint", file);
+        var run = json ? await RkInProcess.RunAsync("lint", file, "--json") : await RkInProcess.RunAsync("lint", file);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("RK003", run.Stdout, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class LintCommandTests : IDisposable
             }
             """);
 
-        var run = await RkProcess.RunAsync("lint", file, "--json");
+        var run = await RkInProcess.RunAsync("lint", file, "--json");
 
         Assert.Equal(1, run.ExitCode);
         using var json = JsonDocument.Parse(run.Stdout);
@@ -132,8 +132,8 @@ public sealed class LintCommandTests : IDisposable
             }
             """);
 
-        var ambiguous = await RkProcess.RunAsync("lint", file);
-        var chosen = await RkProcess.RunAsync("lint", file, "--section", "kafka:orders", "--profile", "critical");
+        var ambiguous = await RkInProcess.RunAsync("lint", file);
+        var chosen = await RkInProcess.RunAsync("lint", file, "--section", "kafka:orders", "--profile", "critical");
 
         Assert.Equal(2, ambiguous.ExitCode);
         Assert.Contains("several sections hold producer settings (Kafka:Orders, Kafka:Metrics); choose one with --section", ambiguous.Stderr, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public sealed class LintCommandTests : IDisposable
     {
         var missing = _files.PathOf("nowhere.properties");
 
-        var run = await RkProcess.RunAsync("lint", missing);
+        var run = await RkInProcess.RunAsync("lint", missing);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains($"rk lint: {missing}: no such file.", run.Stderr, StringComparison.Ordinal);
@@ -159,8 +159,8 @@ public sealed class LintCommandTests : IDisposable
     {
         var file = _files.Write("bad.json", "{\n  \"acks\": \"all\",\n  \"linger.ms\": 5\n  \"batch.size\": 16384\n}\n");
 
-        var text = await RkProcess.RunAsync("lint", file);
-        var json = await RkProcess.RunAsync("lint", file, "--json");
+        var text = await RkInProcess.RunAsync("lint", file);
+        var json = await RkInProcess.RunAsync("lint", file, "--json");
 
         Assert.Equal(2, text.ExitCode);
         Assert.Contains("malformed JSON at line 4, position 3:", text.Stderr, StringComparison.Ordinal);
@@ -177,7 +177,7 @@ public sealed class LintCommandTests : IDisposable
     {
         var file = _files.Write("bad.properties", "# producer\nacks=all\nlinger.ms 5\n");
 
-        var run = await RkProcess.RunAsync("lint", file);
+        var run = await RkInProcess.RunAsync("lint", file);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("malformed .properties at line 3, position 11: expected '=' after the property name", run.Stderr, StringComparison.Ordinal);
@@ -188,7 +188,7 @@ public sealed class LintCommandTests : IDisposable
     {
         var file = _files.Write("ok.properties", "bootstrap.servers=kafka-1:9092\n");
 
-        var run = await RkProcess.RunAsync("lint", file, "--profile", "Gold");
+        var run = await RkInProcess.RunAsync("lint", file, "--profile", "Gold");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--profile 'Gold' is not a profile; use Critical, Analytics or Metrics.", run.Stderr, StringComparison.Ordinal);
@@ -199,7 +199,7 @@ public sealed class LintCommandTests : IDisposable
     {
         var file = _files.Write("ok.properties", "bootstrap.servers=kafka-1:9092\n");
 
-        var run = await RkProcess.RunAsync("lint", file, "--strict-mode");
+        var run = await RkInProcess.RunAsync("lint", file, "--strict-mode");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Unknown option 'strict-mode'", run.Output, StringComparison.Ordinal);
@@ -208,7 +208,7 @@ public sealed class LintCommandTests : IDisposable
     [Fact]
     public async Task A_missing_file_argument_is_a_parse_error()
     {
-        var run = await RkProcess.RunAsync("lint");
+        var run = await RkInProcess.RunAsync("lint");
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("FILE", run.Output, StringComparison.Ordinal);
