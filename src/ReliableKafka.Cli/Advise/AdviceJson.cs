@@ -1,69 +1,54 @@
-using System.Text.Json;
 using ReliableKafka.Cli.Common;
 using ReliableKafka.Cli.Lint;
 using ReliableKafka.Configuration;
 
 namespace ReliableKafka.Cli.Advise;
 
-/// <summary>
-/// The <c>rk advise --json</c> document. Property names are stable (see docs/cli.md):
-/// <c>{"profile","answers":{...},"producer":{name:value},"topic":{"replicationFactor","minInsyncReplicas","uncleanLeaderElectionEnable"},
-/// "reasons":[...],"warnings":[...],"findings":[...],"formats":{"csharp","properties","appsettings"}}</c>.
-/// </summary>
+/// <summary>The <c>rk advise --json</c> document (docs/schemas/advise.schema.json): an <see cref="AdviceDocument"/>.</summary>
 internal static class AdviceJson
 {
-    public static string Write(ProducerAdvice advice) => JsonText.Object(writer =>
+    public static string Write(ProducerAdvice advice)
     {
-        writer.WriteString("profile", advice.Profile.ToString());
-
-        writer.WriteStartObject("answers");
-        writer.WriteString("lossImpact", AdviceOptions.Name(advice.Answers.LossImpact));
-        writer.WriteNumber("latencyBudgetMs", advice.Answers.LatencyBudgetMs);
-        writer.WriteNumber("brokers", advice.Answers.Brokers);
-        writer.WriteNumber("peakRate", advice.Answers.PeakRate);
-        writer.WriteBoolean("consumersDeduplicate", advice.Answers.ConsumersDeduplicate);
-        writer.WriteEndObject();
-
-        writer.WriteStartObject("producer");
+        var answers = advice.Answers;
+        var producer = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in advice.Producer)
         {
-            writer.WriteString(KafkaProperties.Display(key), value);
+            producer[KafkaProperties.Display(key)] = value;
         }
 
-        writer.WriteEndObject();
-
-        writer.WriteStartObject("topic");
-        writer.WriteNumber("replicationFactor", advice.Topic.ReplicationFactor);
-        writer.WriteNumber("minInsyncReplicas", advice.Topic.MinInSyncReplicas);
-        writer.WriteBoolean("uncleanLeaderElectionEnable", advice.Topic.UncleanLeaderElection);
-        writer.WriteEndObject();
-
-        Strings(writer, "reasons", advice.Reasons);
-        Strings(writer, "warnings", advice.Warnings);
-
-        writer.WriteStartArray("findings");
-        foreach (var finding in advice.Findings)
-        {
-            LintReportJson.WriteFinding(writer, finding, profile: null, withProfile: false);
-        }
-
-        writer.WriteEndArray();
-
-        writer.WriteStartObject("formats");
-        writer.WriteString("csharp", ConfigRenderer.CSharp(advice));
-        writer.WriteString("properties", ConfigRenderer.Properties(advice));
-        writer.WriteString("appsettings", ConfigRenderer.AppSettings(advice));
-        writer.WriteEndObject();
-    });
-
-    private static void Strings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
-    {
-        writer.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            writer.WriteStringValue(value);
-        }
-
-        writer.WriteEndArray();
+        return ReportJson.Serialize(new AdviceDocument(
+            advice.Profile.ToString(),
+            new AdviceAnswersDocument(AdviceOptions.Name(answers.LossImpact), answers.LatencyBudgetMs, answers.Brokers, answers.PeakRate, answers.ConsumersDeduplicate),
+            producer,
+            new AdviceTopicDocument(advice.Topic.ReplicationFactor, advice.Topic.MinInSyncReplicas, advice.Topic.UncleanLeaderElection),
+            advice.Reasons,
+            advice.Warnings,
+            [.. advice.Findings.Select(static f => new AdviceFindingDocument(f.RuleId, LintReportJson.SeverityName(f.Severity), f.Property, f.Message, f.Fix))],
+            new AdviceFormatsDocument(ConfigRenderer.CSharp(advice), ConfigRenderer.Properties(advice), ConfigRenderer.AppSettings(advice))));
     }
 }
+
+/// <summary>The <c>rk advise --json</c> document.</summary>
+/// <param name="Producer">The producer configuration by property name, in a stable order.</param>
+internal sealed record AdviceDocument(
+    string Profile,
+    AdviceAnswersDocument Answers,
+    IReadOnlyDictionary<string, string> Producer,
+    AdviceTopicDocument Topic,
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<AdviceFindingDocument> Findings,
+    AdviceFormatsDocument Formats);
+
+/// <summary>The answers the advice follows.</summary>
+/// <param name="LossImpact">critical, minor or none.</param>
+internal sealed record AdviceAnswersDocument(string LossImpact, int LatencyBudgetMs, int Brokers, int PeakRate, bool ConsumersDeduplicate);
+
+/// <summary>The advised topic settings.</summary>
+internal sealed record AdviceTopicDocument(int ReplicationFactor, int MinInsyncReplicas, bool UncleanLeaderElectionEnable);
+
+/// <summary>A rule of the library that the advised configuration still breaks.</summary>
+internal sealed record AdviceFindingDocument(string RuleId, string Severity, string Property, string Message, string Fix);
+
+/// <summary>The advised configuration, ready to paste.</summary>
+internal sealed record AdviceFormatsDocument(string Csharp, string Properties, string Appsettings);

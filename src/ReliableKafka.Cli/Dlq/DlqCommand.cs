@@ -52,13 +52,7 @@ internal abstract class DlqCommand<TSettings>(IAnsiConsole console, StandardErro
         message = redactor.Redact(message);
         if (settings.Json)
         {
-            Console.WriteRaw(JsonText.Object(w =>
-            {
-                w.WriteNumber("exitCode", exitCode);
-                w.WriteStartObject("error");
-                w.WriteString("message", message);
-                w.WriteEndObject();
-            }));
+            Console.WriteRaw(ReportJson.Serialize(new DlqErrorDocument(exitCode, new DlqErrorMessage(message))));
         }
 
         StandardError.WriteLine($"rk dlq {Name}: {message}");

@@ -18,29 +18,15 @@ internal sealed class DlqListCommand(IAnsiConsole console, StandardError standar
         var replayed = letters.Count(l => snapshot.ReplaysOf(l).Any());
         if (settings.Json)
         {
-            Console.WriteRaw(JsonText.Object(w =>
-            {
-                w.WriteString("topic", store.Topic);
-                w.WriteBoolean("topicExists", snapshot.TopicExists);
-                w.WriteString("markTopic", store.MarkTopic);
-                w.WriteString("spill", settings.Spill is null ? null : Path.GetFullPath(settings.Spill));
-                w.WriteStartObject("selection");
-                w.WriteString("originalTopic", selection.OriginalTopic);
-                w.WriteString("error", selection.ErrorCode);
-                w.WriteString("offsets", selection.Offsets?.ToString());
-                w.WriteEndObject();
-                w.WriteNumber("count", letters.Count);
-                w.WriteNumber("replayed", replayed);
-                w.WriteStartArray("letters");
-                foreach (var letter in letters)
-                {
-                    w.WriteStartObject();
-                    LetterText.WriteSummary(w, letter, snapshot.ReplaysOf(letter), redactor);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-            }));
+            Console.WriteRaw(ReportJson.Serialize(new DlqListDocument(
+                store.Topic,
+                snapshot.TopicExists,
+                store.MarkTopic,
+                settings.Spill is null ? null : Path.GetFullPath(settings.Spill),
+                new DlqSelectionDocument(selection.OriginalTopic, selection.ErrorCode, selection.Offsets?.ToString()),
+                letters.Count,
+                replayed,
+                [.. letters.Select(l => DlqJson.Summary(l, snapshot.ReplaysOf(l), redactor))])));
             return Task.FromResult(DlqExitCodes.Done);
         }
 

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using ReliableKafka.DeadLetters;
 using ReliableKafka.Cli.Common;
 using Spectre.Console;
@@ -85,7 +84,7 @@ internal sealed class DlqReplayCommand(IAnsiConsole console, StandardError stand
         var exitCode = refused || failed > 0 ? DlqExitCodes.NotDone : DlqExitCodes.Done;
         if (settings.Json)
         {
-            Console.WriteRaw(JsonText.Object(w => WriteJson(w, store, settings, results, exitCode, redactor)));
+            Console.WriteRaw(ReportJson.Serialize(Document(store, settings, results, exitCode, redactor)));
         }
         else
         {
@@ -172,57 +171,27 @@ internal sealed class DlqReplayCommand(IAnsiConsole console, StandardError stand
         }
     }
 
-    private static void WriteJson(Utf8JsonWriter w, DeadLetterStore store, Settings settings, List<Result> results, int exitCode, ReliableKafka.Configuration.SecretRedactor redactor)
-    {
-        w.WriteString("topic", store.Topic);
-        w.WriteString("markTopic", store.MarkTopic);
-        w.WriteBoolean("dryRun", settings.DryRun);
-        w.WriteBoolean("force", settings.Force);
-        w.WriteBoolean("skipReplayed", settings.SkipReplayed);
-        w.WriteNumber("exitCode", exitCode);
-        w.WriteNumber("selected", results.Count);
-        w.WriteNumber("replayed", results.Count(static r => r.Outcome is "replayed" or "replayed-unmarked"));
-        w.WriteNumber("refused", results.Count(static r => r.Outcome == "refused"));
-        w.WriteNumber("failed", results.Count(static r => r.Outcome is "failed" or "replayed-unmarked"));
-        w.WriteStartArray("letters");
-        foreach (var result in results)
-        {
-            var letter = result.Letter;
-            w.WriteStartObject();
-            w.WriteString("id", LetterText.Id(letter));
-            w.WriteString("location", letter.Location);
-            w.WriteString("originalTopic", letter.OriginalTopic);
-            w.WriteString("errorCode", letter.ErrorCode);
-            w.WriteString("eventId", letter.EventId is null ? null : redactor.Redact(letter.EventId));
-            w.WriteString("result", result.Outcome);
-            if (result.Destination is { } to)
-            {
-                w.WriteStartObject("replayedTo");
-                w.WriteString("topic", to.Topic);
-                w.WriteNumber("partition", to.Partition);
-                w.WriteNumber("offset", to.Offset);
-                w.WriteEndObject();
-            }
-            else
-            {
-                w.WriteNull("replayedTo");
-            }
-
-            w.WriteString("error", result.Error is null ? null : redactor.Redact(result.Error));
-            w.WriteStartArray("previousReplays");
-            foreach (var previous in result.Previous)
-            {
-                w.WriteStartObject();
-                previous.WriteMembers(w);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
+    private static DlqReplayDocument Document(DeadLetterStore store, Settings settings, List<Result> results, int exitCode, ReliableKafka.Configuration.SecretRedactor redactor) => new(
+        store.Topic,
+        store.MarkTopic,
+        settings.DryRun,
+        settings.Force,
+        settings.SkipReplayed,
+        exitCode,
+        results.Count,
+        results.Count(static r => r.Outcome is "replayed" or "replayed-unmarked"),
+        results.Count(static r => r.Outcome == "refused"),
+        results.Count(static r => r.Outcome is "failed" or "replayed-unmarked"),
+        [.. results.Select(r => new ReplayedLetterDocument(
+            LetterText.Id(r.Letter),
+            r.Letter.Location,
+            r.Letter.OriginalTopic,
+            r.Letter.ErrorCode,
+            r.Letter.EventId is null ? null : redactor.Redact(r.Letter.EventId),
+            r.Outcome,
+            r.Destination is { } to ? new DeliveredToDocument(to.Topic, to.Partition, to.Offset) : null,
+            r.Error is null ? null : redactor.Redact(r.Error),
+            [.. r.Previous.Select(DlqJson.Replay)]))]);
 
     private void WriteText(DeadLetterStore store, Settings settings, List<Result> results, ReliableKafka.Configuration.SecretRedactor redactor)
     {

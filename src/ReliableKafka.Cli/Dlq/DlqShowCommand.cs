@@ -49,13 +49,7 @@ internal sealed class DlqShowCommand(IAnsiConsole console, StandardError standar
         var redactor = store.Connection.Redactor;
         if (settings.Json)
         {
-            Console.WriteRaw(JsonText.Object(w =>
-            {
-                w.WriteString("topic", store.Topic);
-                w.WriteStartObject("letter");
-                LetterText.WriteDetail(w, letter, replays, redactor);
-                w.WriteEndObject();
-            }));
+            Console.WriteRaw(ReportJson.Serialize(new DlqShowDocument(store.Topic, DlqJson.Detail(letter, replays, redactor))));
             return Task.FromResult(DlqExitCodes.Done);
         }
 

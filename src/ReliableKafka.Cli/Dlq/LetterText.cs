@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using ReliableKafka.Configuration;
 using ReliableKafka.DeadLetters;
 
 namespace ReliableKafka.Cli.Dlq;
@@ -59,84 +57,6 @@ internal static class LetterText
         }
     }
 
-    /// <summary>The fields <c>rk dlq list</c> prints for a letter, then its replays.</summary>
-    public static void WriteSummary(Utf8JsonWriter writer, DeadLetter letter, IEnumerable<ReplayMark> replays, SecretRedactor redactor)
-    {
-        writer.WriteString("id", Id(letter));
-        writer.WriteString("location", letter.Location);
-        writer.WriteString("source", letter.Source == DeadLetterSource.Topic ? "topic" : "spill");
-        if (letter.TopicPosition is { } p)
-        {
-            writer.WriteNumber("partition", p.Partition.Value);
-            writer.WriteNumber("offset", p.Offset.Value);
-            writer.WriteNull("spillId");
-        }
-        else
-        {
-            writer.WriteNull("partition");
-            writer.WriteNull("offset");
-            writer.WriteNumber("spillId", letter.SpillId ?? 0);
-        }
-
-        writer.WriteString("originalTopic", letter.OriginalTopic);
-        writer.WriteNumber("originalPartition", letter.OriginalPartition);
-        writer.WriteString("errorCode", letter.ErrorCode);
-        writer.WriteString("reason", redactor.Redact(letter.Reason));
-        writer.WriteString("failedAt", FailedAt(letter));
-        writer.WriteNumber("attempts", letter.Attempts);
-        writer.WriteString("eventId", letter.EventId is null ? null : redactor.Redact(letter.EventId));
-        writer.WriteStartArray("replays");
-        foreach (var replay in replays)
-        {
-            writer.WriteStartObject();
-            replay.WriteMembers(writer);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
-    /// <summary>The summary plus key, value and every stored header, decoded.</summary>
-    public static void WriteDetail(Utf8JsonWriter writer, DeadLetter letter, IEnumerable<ReplayMark> replays, SecretRedactor redactor)
-    {
-        WriteSummary(writer, letter, replays, redactor);
-        WritePayload(writer, "key", letter.Key, redactor);
-        WritePayload(writer, "value", letter.Value, redactor);
-        writer.WriteStartArray("headers");
-        foreach (var header in letter.StoredHeaders)
-        {
-            var decoded = Decode(header.Key, header.GetValueBytes());
-            writer.WriteStartObject();
-            writer.WriteString("name", redactor.Redact(decoded.Name));
-            writer.WriteString("encoding", decoded.Encoding);
-            switch (decoded.Value)
-            {
-                case int i:
-                    writer.WriteNumber("value", i);
-                    break;
-                case long l:
-                    writer.WriteNumber("value", l);
-                    break;
-                case string s:
-                    writer.WriteString("value", redactor.Redact(s));
-                    break;
-                default:
-                    writer.WriteNull("value");
-                    break;
-            }
-
-            if (decoded.Encoding == "unix-ms")
-            {
-                writer.WriteString("time", Time(DateTimeOffset.FromUnixTimeMilliseconds((long)decoded.Value!)));
-            }
-
-            writer.WriteBoolean("deadLetter", decoded.DeadLetter);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
     /// <summary>Text for a terminal: printable UTF-8 as it is, otherwise hex; cut at <paramref name="limit"/> characters.</summary>
     public static string ForText(byte[]? bytes, int limit = 2048)
     {
@@ -157,21 +77,6 @@ internal static class LetterText
         "null" => "(null)",
         _ => Convert.ToString(header.Value, CultureInfo.InvariantCulture) ?? "",
     };
-
-    private static void WritePayload(Utf8JsonWriter writer, string name, byte[]? bytes, SecretRedactor redactor)
-    {
-        if (Payload(bytes) is not { } payload)
-        {
-            writer.WriteNull(name);
-            return;
-        }
-
-        writer.WriteStartObject(name);
-        writer.WriteString("encoding", payload.Encoding);
-        writer.WriteString("data", payload.Encoding == "utf8" ? redactor.Redact(payload.Text) : payload.Text);
-        writer.WriteNumber("bytes", bytes!.Length);
-        writer.WriteEndObject();
-    }
 
     /// <summary>The text when the bytes are valid UTF-8 without control characters other than tab and line breaks.</summary>
     private static string? Printable(byte[] bytes)
