@@ -10,7 +10,8 @@ namespace ReliableKafka.Cli.Common;
 /// </summary>
 internal static class ReportJson
 {
-    private static readonly JsonSerializerOptions Options = new()
+    /// <summary>The options every document is written with.</summary>
+    public static JsonSerializerOptions Options { get; } = new()
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
