@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's chromium package when /usr/bin/chromium is missing; the HTML report of `rk audit` is tested by
-# rendering it in headless Chromium (tests/ReliableKafka.Cli.Tests/AuditCommandTests.cs). Prints the version.
+# rendering it in headless Chromium (tests/ReliableKafka.Cli.Tests/Audit/AuditCommandTests.cs). Prints the version.
 # Usage: bash .ci/chromium.sh
 set -euo pipefail
 if [ ! -x /usr/bin/chromium ]; then

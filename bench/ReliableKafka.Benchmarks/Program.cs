@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Runtime;
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
 namespace ReliableKafka.Benchmarks;
@@ -22,36 +20,8 @@ internal static class Program
         ["E"] = "raw Produce, default DR fields",
     };
 
-    public static int Main(string[] args)
-    {
-        BenchOptions options;
-        try
-        {
-            options = BenchOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(BenchOptions.Usage);
-            return 2;
-        }
-
-        if (options.Help)
-        {
-            Console.WriteLine(BenchOptions.Usage);
-            return 0;
-        }
-
-        try
-        {
-            return Run(options);
-        }
-        catch (Exception e)
-        {
-            Console.Error.WriteLine($"error: {e}");
-            return 1;
-        }
-    }
+    public static Task<int> Main(string[] args) =>
+        BenchHost.MainAsync(args, BenchOptions.Parse, BenchOptions.Usage, static o => o.Help, o => Task.FromResult(Run(o)));
 
     private static int Run(BenchOptions options)
     {
@@ -191,8 +161,7 @@ internal static class Program
         return
         [
             "ReliableKafka producer benchmark (plain harness, Release build expected)",
-            string.Create(CultureInfo.InvariantCulture,
-                $"  {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} CPUs, {(GCSettings.IsServerGC ? "server" : "workstation")} GC ({GCSettings.LatencyMode}), Confluent.Kafka {typeof(IProducer<,>).Assembly.GetName().Version}, librdkafka {Library.VersionString}"),
+            BenchHost.Runtime,
             "  cluster: librdkafka in-process mock cluster (test.mock.num.brokers=3, one per client; bootstrap.servers ignored); a fresh topic per run, auto-created and primed with one uncounted message before timing",
             "  profile: Critical. The raw producers (A, C) use new ProducerConfig(reliableProducer.Configuration): exactly the ReliableProducer's effective librdkafka config:",
             "    " + settings,

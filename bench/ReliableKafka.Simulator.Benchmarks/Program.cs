@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Runtime;
-using System.Runtime.InteropServices;
-using Confluent.Kafka;
 
 namespace ReliableKafka.Simulator.Benchmarks;
 
@@ -11,37 +8,12 @@ namespace ReliableKafka.Simulator.Benchmarks;
 /// </summary>
 internal static class Program
 {
-    public static async Task<int> Main(string[] args)
-    {
-        BenchOptions options;
-        try
+    public static Task<int> Main(string[] args) =>
+        BenchHost.MainAsync(args, BenchOptions.Parse, BenchOptions.Usage, static o => o.Help, async o =>
         {
-            options = BenchOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(BenchOptions.Usage);
-            return 2;
-        }
-
-        if (options.Help)
-        {
-            Console.WriteLine(BenchOptions.Usage);
+            await RunAsync(o).ConfigureAwait(false);
             return 0;
-        }
-
-        try
-        {
-            await RunAsync(options).ConfigureAwait(false);
-            return 0;
-        }
-        catch (Exception e)
-        {
-            Console.Error.WriteLine($"error: {e}");
-            return 1;
-        }
-    }
+        });
 
     private static async Task RunAsync(BenchOptions options)
     {
@@ -118,8 +90,7 @@ internal static class Program
         return
         [
             "ReliableKafka simulator benchmark: SimulatedCluster vs librdkafka's mock cluster (plain harness, Release build expected)",
-            string.Create(CultureInfo.InvariantCulture,
-                $"  {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} CPUs, {(GCSettings.IsServerGC ? "server" : "workstation")} GC ({GCSettings.LatencyMode}), Confluent.Kafka {typeof(IProducer<,>).Assembly.GetName().Version}, librdkafka {Library.VersionString}"),
+            BenchHost.Runtime,
             string.Create(CultureInfo.InvariantCulture,
                 $"  both in-process, {Target.Brokers} brokers on 127.0.0.1, a fresh cluster and topic per run ({Target.Partitions} partitions, RF {Target.ReplicationFactor}; min.insync.replicas {Target.MinInSyncReplicas} on the simulator); one primed message per partition before timing"),
             string.Create(CultureInfo.InvariantCulture,

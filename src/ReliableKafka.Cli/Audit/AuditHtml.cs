@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using ReliableKafka.Audit;
+using ReliableKafka.Cli.Reports;
 
 namespace ReliableKafka.Cli.Audit;
 
@@ -13,40 +13,13 @@ namespace ReliableKafka.Cli.Audit;
 /// </summary>
 internal static class AuditHtml
 {
-    private const int ChartWidth = 780;
-    private const int LabelWidth = 170;
-    private const int BarArea = 470;
-    private const int BarHeight = 10;
-    private const int GroupHeader = 24;
-
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
-    private const string Style = """
-        body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; }
-        h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
-        .meta { color: #59636e; } .banner { padding: .8rem 1rem; border-radius: 6px; font-weight: 600; margin: 1rem 0; }
-        .banner.ok { background: #dafbe1; color: #116329; } .banner.bad { background: #ffebe9; color: #a40e26; border: 2px solid #cf222e; }
-        .banner.warn { background: #fff8c5; color: #7d4e00; border: 2px solid #d4a72c; }
-        table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-        th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-        th { background: #f6f8fa; } td.num { text-align: right; }
-        .pass { color: #116329; font-weight: 600; } .expected { color: #9a6700; font-weight: 600; }
-        .unexpected, .error { color: #fff; background: #cf222e; font-weight: 700; } .skipped { color: #59636e; }
-        .forbidden { color: #cf222e; font-weight: 700; } .allowed { color: #9a6700; font-weight: 600; }
-        .critical-mark { color: #0969da; font-weight: 700; }
-        ul { margin: .2rem 0 .6rem; } li.unexpected-reason { color: #cf222e; font-weight: 700; background: none; }
-        .run { margin-bottom: 1.2rem; } .run h3 { font-size: 1rem; margin: .8rem 0 .2rem; }
-        code { font-size: 12px; background: #f6f8fa; padding: 0 .2rem; } .legend span { margin-right: .3rem; }
-        svg text { font: 12px system-ui, sans-serif; fill: #1f2328; } svg .group { font-weight: 700; } svg .muted { fill: #59636e; }
-        """;
 
     public static string Render(AuditReport report)
     {
         var critical = report.Configurations.Where(static c => c.IsCritical).Select(static c => c.Id).ToHashSet(StringComparer.Ordinal);
-        var html = new StringBuilder();
         var target = report.Target == "simulator" ? "the simulated cluster" : $"the cluster at {report.BootstrapServers}";
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<title>rk audit ").Append(E(report.RunId)).Append("</title>\n<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n");
+        var html = HtmlPage.Begin("rk audit " + report.RunId);
 
         html.Append("<h1>ReliableKafka reliability audit</h1>\n<p class=\"meta\">Run <code>").Append(E(report.RunId)).Append("</code> on ").Append(E(target))
             .Append(", started ").Append(E(report.StartedAt.ToString("u", Invariant))).Append(", ").Append(N(Math.Round(report.DurationMs / 1000, 1))).Append(" s")
@@ -57,8 +30,7 @@ internal static class AuditHtml
         AnomalyChart(html, report, critical);
         Details(html, report);
         ConfigurationsSection(html, report);
-        html.Append("</body>\n</html>\n");
-        return html.ToString();
+        return HtmlPage.End(html);
     }
 
     private static void Summary(StringBuilder html, AuditReport report)
@@ -119,71 +91,33 @@ internal static class AuditHtml
 
     private static void LatencyChart(StringBuilder html, AuditReport report, HashSet<string> critical)
     {
-        html.Append("<section id=\"latency\">\n<h2>Latency by configuration</h2>\n<p class=\"meta\">Send-to-acknowledgement latency of the acknowledged messages, p50 (dark) and p99 (light), per scenario. Logarithmic scale.</p>\n");
-        var max = report.Results.Select(static r => r.Latency?.P99Ms ?? 0).DefaultIfEmpty(0).Max();
-        Chart(html, "latency-chart", report, critical, [("p50", "#0969da", r => r.Latency?.P50Ms, " ms"), ("p99", "#8cc2ff", r => r.Latency?.P99Ms, " ms")], max);
+        html.Append("<section id=\"latency\">\n<h2>Latency by configuration</h2>\n<p class=\"meta\">Send-to-acknowledgement latency of the acknowledged messages, p50 (dark) and p99 (light), per scenario; logarithmic when the values span more than 20 times.</p>\n");
+        Chart(html, "latency-chart", "Latency by configuration", report, critical, [new("p50", "#0969da"), new("p99", "#8cc2ff")], static r => [r.Latency?.P50Ms, r.Latency?.P99Ms], " ms");
         html.Append("</section>\n");
     }
 
     private static void AnomalyChart(StringBuilder html, AuditReport report, HashSet<string> critical)
     {
-        html.Append("<section id=\"anomalies\">\n<h2>Lost and duplicated records by configuration and scenario</h2>\n<p class=\"meta\">Lost (red), duplicated (amber) and reordered (purple) records per run. Logarithmic scale.</p>\n");
-        var max = report.Results.Where(static r => r.Counts is not null).Select(static r => (double)Math.Max(r.Counts!.Lost, Math.Max(r.Counts.Duplicated, r.Counts.Reordered))).DefaultIfEmpty(0).Max();
-        Chart(html, "anomaly-chart", report, critical,
-            [("lost", "#cf222e", r => r.Counts?.Lost, ""), ("duplicated", "#d4a72c", r => r.Counts?.Duplicated, ""), ("reordered", "#8250df", r => r.Counts?.Reordered, "")], max);
+        html.Append("<section id=\"anomalies\">\n<h2>Lost and duplicated records by configuration and scenario</h2>\n<p class=\"meta\">Lost (red), duplicated (amber) and reordered (purple) records per run; logarithmic when the values span more than 20 times.</p>\n");
+        Chart(html, "anomaly-chart", "Lost, duplicated and reordered records", report, critical, [new("lost", "#cf222e"), new("duplicated", "#d4a72c"), new("reordered", "#8250df")], static r => [r.Counts?.Lost, r.Counts?.Duplicated, r.Counts?.Reordered], "");
         html.Append("</section>\n");
     }
 
-    /// <summary>A horizontal bar chart: a group per scenario, a row per configuration, a bar per series, each labelled with its value.</summary>
-    private static void Chart(StringBuilder html, string id, AuditReport report, HashSet<string> critical, (string Name, string Color, Func<AuditRunResult, double?> Value, string Unit)[] series, double max)
+    /// <summary>A group per scenario, a row per configuration, a bar per series; a run without counts shows its verdict, one with only zeros says so.</summary>
+    private static void Chart(StringBuilder html, string id, string title, AuditReport report, HashSet<string> critical, BarSeries[] series, Func<AuditRunResult, double?[]> values, string unit)
     {
-        var rowHeight = (series.Length * (BarHeight + 2)) + 8;
-        var groups = report.Results.GroupBy(static r => r.Scenario).ToList();
-        var height = 30 + groups.Sum(g => GroupHeader + (g.Count() * rowHeight));
-        html.Append(string.Create(Invariant, $"<svg id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{ChartWidth}\" height=\"{height}\" viewBox=\"0 0 {ChartWidth} {height}\" role=\"img\">\n"));
-        var x = 0;
-        foreach (var (name, color, _, _) in series)
+        var runs = new Dictionary<BarRow, AuditRunResult>(ReferenceEqualityComparer.Instance);
+        var groups = report.Results.GroupBy(static r => r.Scenario).Select(g => new BarGroup(g.Key, [.. g.Select(r =>
         {
-            html.Append(string.Create(Invariant, $"<rect x=\"{LabelWidth + x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{LabelWidth + x + 16}\" y=\"16\">{E(name)}</text>\n"));
-            x += 110;
-        }
-
-        var y = 30;
-        var scale = Math.Log10(1 + Math.Max(max, 1));
-        foreach (var group in groups)
-        {
-            html.Append(string.Create(Invariant, $"<text class=\"group\" x=\"0\" y=\"{y + 16}\">{E(group.Key)}</text>\n"));
-            y += GroupHeader;
-            foreach (var r in group)
-            {
-                var label = critical.Contains(r.Configuration) ? r.Configuration + " *" : r.Configuration;
-                html.Append(string.Create(Invariant, $"<text x=\"12\" y=\"{y + (rowHeight / 2) + 2}\">{E(label)}</text>\n"));
-                if (r.Counts is null)
-                {
-                    html.Append(string.Create(Invariant, $"<text class=\"muted\" x=\"{LabelWidth}\" y=\"{y + (rowHeight / 2) + 2}\">{E(r.Verdict.ToString().ToLowerInvariant())}</text>\n"));
-                }
-                else if (series.All(s => (s.Value(r) ?? 0) == 0))
-                {
-                    html.Append(string.Create(Invariant, $"<text class=\"muted\" x=\"{LabelWidth}\" y=\"{y + (rowHeight / 2) + 2}\">{E(string.Join(", ", series.Select(static s => "0 " + s.Name)))}</text>\n"));
-                }
-                else
-                {
-                    var barY = y + 3;
-                    foreach (var (name, color, value, unit) in series)
-                    {
-                        var v = value(r) ?? 0;
-                        var width = v <= 0 ? 0 : Math.Max(1, Math.Log10(1 + v) / scale * BarArea);
-                        html.Append(string.Create(Invariant, $"<rect x=\"{LabelWidth}\" y=\"{barY}\" width=\"{width:0.#}\" height=\"{BarHeight}\" fill=\"{color}\"><title>{E(r.Scenario)} × {E(r.Configuration)}: {E(name)} {N(v)}{unit}</title></rect>"))
-                            .Append(string.Create(Invariant, $"<text x=\"{LabelWidth + width + 4:0.#}\" y=\"{barY + BarHeight - 1}\">{N(v)}{unit}</text>\n"));
-                        barY += BarHeight + 2;
-                    }
-                }
-
-                y += rowHeight;
-            }
-        }
-
-        html.Append("</svg>\n");
+            var v = values(r);
+            var note = r.Counts is null ? r.Verdict.ToString().ToLowerInvariant()
+                : v.All(static x => (x ?? 0) == 0) ? string.Join(", ", series.Select(static s => "0 " + s.Name))
+                : null;
+            var row = new BarRow(critical.Contains(r.Configuration) ? r.Configuration + " *" : r.Configuration, v, note);
+            runs[row] = r;
+            return row;
+        })])).ToList();
+        HtmlBarChart.Append(html, id, title, series, groups, v => N(v) + unit, (row, s, v) => $"{runs[row].Scenario} × {runs[row].Configuration}: {s.Name} {N(v)}{unit}");
     }
 
     private static void Details(StringBuilder html, AuditReport report)
@@ -289,9 +223,9 @@ internal static class AuditHtml
     private static string Lower(Expectation expectation) => expectation.ToString().ToLowerInvariant();
 
     /// <summary>A number as the JSON report writes it (shortest round-trip form, invariant culture).</summary>
-    private static string N(double value) => value.ToString(Invariant);
+    private static string N(double value) => HtmlPage.Number(value);
 
     private static string N(long value) => value.ToString(Invariant);
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => HtmlPage.Encode(text);
 }

@@ -1,150 +1,100 @@
 using System.Globalization;
-using System.Text.Json;
+using ReliableKafka.Cli.Common;
 
 namespace ReliableKafka.Cli.Bench;
 
 /// <summary>
-/// The <c>rk bench --json</c> document (see docs/cli.md): <c>{"cluster","workload","profiles":[...],"shape","notes","exitCode"}</c>.
-/// Latencies are milliseconds, rates per second; a number that could not be measured is null.
+/// The <c>rk bench --json</c> document (docs/schemas/bench.schema.json): a <see cref="BenchDocument"/>. Latencies are
+/// milliseconds, rates per second; a number that could not be measured is null.
 /// </summary>
 internal static class BenchJson
 {
-    public static string Write(BenchReport report) => JsonText.Object(writer =>
+    public static string Write(BenchReport report) => ReportJson.Serialize(Document(report));
+
+    public static BenchDocument Document(BenchReport report)
     {
-        var target = report.Target;
-        writer.WriteStartObject("cluster");
-        writer.WriteBoolean("embedded", target.Embedded);
-        writer.WriteString("bootstrapServers", target.BootstrapServers);
-        writer.WriteNumber("brokers", target.Brokers);
-        writer.WriteString("topic", target.Topic);
-        writer.WriteNumber("partitions", target.Partitions);
-        writer.WriteNumber("replicationFactor", target.ReplicationFactor);
-        Number(writer, "minInsyncReplicas", target.MinInsyncReplicas);
-        writer.WriteBoolean("topicCreated", target.TopicCreated);
-        if (target.Simulation is { } delays)
-        {
-            writer.WriteStartObject("simulated");
-            writer.WriteNumber("replicationDelayMs", delays.ReplicationDelayMs);
-            writer.WriteNumber("networkDelayMs", delays.NetworkDelayMs);
-            writer.WriteString("description", BenchNotes.Simulated(target));
-            writer.WriteEndObject();
-        }
-        else
-        {
-            writer.WriteNull("simulated");
-        }
-
-        writer.WriteEndObject();
-
-        var workload = report.Workload;
-        writer.WriteStartObject("workload");
-        Number(writer, "messages", workload.Messages);
-        Number(writer, "durationSeconds", workload.DurationSeconds);
-        writer.WriteNumber("messageBytes", workload.MessageBytes);
-        Number(writer, "rate", workload.Rate);
-        writer.WriteNumber("rounds", workload.Rounds);
-        writer.WriteNumber("maxInFlight", workload.MaxInFlight);
-        writer.WriteNumber("warmupMessages", workload.Warmup);
-        writer.WriteEndObject();
-
-        writer.WriteStartArray("profiles");
-        foreach (var result in report.Results)
-        {
-            var defaults = result.Defaults;
-            writer.WriteStartObject();
-            writer.WriteString("profile", result.Profile.ToString());
-            writer.WriteString("acks", result.Acks);
-            writer.WriteBoolean("idempotence", defaults["enable.idempotence"] == "true");
-            writer.WriteNumber("lingerMs", int.Parse(defaults["linger.ms"], CultureInfo.InvariantCulture));
-            writer.WriteNumber("batchSize", int.Parse(defaults["batch.size"], CultureInfo.InvariantCulture));
-            writer.WriteString("latencyMeasures", BenchNotes.Measures(result.Acks));
-            writer.WriteNumber("published", result.Published);
-            writer.WriteNumber("delivered", result.Delivered);
-            writer.WriteNumber("failures", result.Failures);
-            String(writer, "firstFailure", result.FirstFailure);
-            Number(writer, "messagesPerSecond", result.MessagesPerSecond);
-            Number(writer, "megabytesPerSecond", result.MegabytesPerSecond(workload.MessageBytes));
-            Latency(writer, result.P50, result.P99, result.Max);
-            writer.WriteStartArray("rounds");
-            foreach (var round in result.Rounds)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("published", round.Published);
-                writer.WriteNumber("delivered", round.Delivered);
-                writer.WriteNumber("failures", round.Failures);
-                Number(writer, "seconds", round.Seconds);
-                Number(writer, "messagesPerSecond", round.MessagesPerSecond);
-                Latency(writer, round.Latency.P50, round.Latency.P99, round.Latency.Max);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-
-        writer.WriteStartObject("shape");
-        writer.WriteString("expected", ShapeVerdict.Expected);
-        writer.WriteBoolean("checked", report.Shape.Checked);
-        writer.WriteBoolean("holds", report.Shape.Holds);
-        writer.WriteBoolean("enforced", report.Shape.Enforced);
-        writer.WriteString("measured", report.Shape.Order);
-        writer.WriteString("message", BenchNotes.Shape(report.Shape, target));
-        writer.WriteEndObject();
-
-        writer.WriteStartArray("notes");
-        foreach (var note in BenchNotes.Latency(workload))
-        {
-            writer.WriteStringValue(note);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteNumber("exitCode", report.ExitCode);
-    });
-
-    private static void Latency(Utf8JsonWriter writer, double p50, double p99, double max)
-    {
-        writer.WriteStartObject("latencyMs");
-        Number(writer, "p50", p50);
-        Number(writer, "p99", p99);
-        Number(writer, "max", max);
-        writer.WriteEndObject();
+        var (target, workload) = (report.Target, report.Workload);
+        return new BenchDocument(
+            new BenchClusterDocument(
+                target.Embedded,
+                target.BootstrapServers,
+                target.Brokers,
+                target.Topic,
+                target.Partitions,
+                target.ReplicationFactor,
+                target.MinInsyncReplicas,
+                target.TopicCreated,
+                target.Simulation is { } delays ? new BenchSimulationDocument(delays.ReplicationDelayMs, delays.NetworkDelayMs, BenchNotes.Simulated(target)) : null),
+            new BenchWorkloadDocument(workload.Messages, workload.DurationSeconds, workload.MessageBytes, workload.Rate, workload.Rounds, workload.MaxInFlight, workload.Warmup),
+            [.. report.Results.Select(r => Profile(r, workload))],
+            new BenchShapeDocument(ShapeVerdict.Expected, report.Shape.Checked, report.Shape.Holds, report.Shape.Enforced, report.Shape.Order, BenchNotes.Shape(report.Shape, target)),
+            [.. BenchNotes.Latency(workload)],
+            report.ExitCode);
     }
 
-    private static void Number(Utf8JsonWriter writer, string name, double value)
+    private static BenchProfileDocument Profile(ProfileResult result, BenchWorkload workload)
     {
-        if (double.IsNaN(value) || double.IsInfinity(value))
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteNumber(name, BenchFormat.Round(value));
-        }
+        var defaults = result.Defaults;
+        return new BenchProfileDocument(
+            result.Profile.ToString(),
+            result.Acks,
+            defaults["enable.idempotence"] == "true",
+            int.Parse(defaults["linger.ms"], CultureInfo.InvariantCulture),
+            int.Parse(defaults["batch.size"], CultureInfo.InvariantCulture),
+            BenchNotes.Measures(result.Acks),
+            result.Published,
+            result.Delivered,
+            result.Failures,
+            result.FirstFailure,
+            Measured(result.MessagesPerSecond),
+            Measured(result.MegabytesPerSecond(workload.MessageBytes)),
+            Latency(result.P50, result.P99, result.Max),
+            [.. result.Rounds.Select(static r => new BenchRoundDocument(
+                r.Published, r.Delivered, r.Failures, Measured(r.Seconds), Measured(r.MessagesPerSecond), Latency(r.Latency.P50, r.Latency.P99, r.Latency.Max)))]);
     }
 
-    private static void Number(Utf8JsonWriter writer, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            writer.WriteNumber(name, v);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
-    }
+    private static BenchLatencyDocument Latency(double p50, double p99, double max) => new(Measured(p50), Measured(p99), Measured(max));
 
-    private static void String(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
-    }
+    /// <summary>The number rounded to 3 decimals, or null when it could not be measured.</summary>
+    private static double? Measured(double value) => double.IsFinite(value) ? BenchFormat.Round(value) : null;
 }
+
+/// <summary>The <c>rk bench --json</c> document.</summary>
+internal sealed record BenchDocument(
+    BenchClusterDocument Cluster, BenchWorkloadDocument Workload, IReadOnlyList<BenchProfileDocument> Profiles, BenchShapeDocument Shape, IReadOnlyList<string> Notes, int ExitCode);
+
+/// <summary>The cluster measured; <paramref name="Simulated"/> is null for a real one.</summary>
+internal sealed record BenchClusterDocument(
+    bool Embedded, string BootstrapServers, int Brokers, string Topic, int Partitions, int ReplicationFactor, int? MinInsyncReplicas, bool TopicCreated, BenchSimulationDocument? Simulated);
+
+/// <summary>The embedded simulator's delays.</summary>
+internal sealed record BenchSimulationDocument(int ReplicationDelayMs, int NetworkDelayMs, string? Description);
+
+/// <summary>What each profile published in each round.</summary>
+internal sealed record BenchWorkloadDocument(int? Messages, int? DurationSeconds, int MessageBytes, int? Rate, int Rounds, int MaxInFlight, int WarmupMessages);
+
+/// <summary>One profile: its settings, and the medians of its rounds.</summary>
+internal sealed record BenchProfileDocument(
+    string Profile,
+    string Acks,
+    bool Idempotence,
+    int LingerMs,
+    int BatchSize,
+    string LatencyMeasures,
+    int Published,
+    int Delivered,
+    int Failures,
+    string? FirstFailure,
+    double? MessagesPerSecond,
+    double? MegabytesPerSecond,
+    BenchLatencyDocument LatencyMs,
+    IReadOnlyList<BenchRoundDocument> Rounds);
+
+/// <summary>One round of one profile.</summary>
+internal sealed record BenchRoundDocument(int Published, int Delivered, int Failures, double? Seconds, double? MessagesPerSecond, BenchLatencyDocument LatencyMs);
+
+/// <summary>Latency percentiles in milliseconds.</summary>
+internal sealed record BenchLatencyDocument(double? P50, double? P99, double? Max);
+
+/// <summary>Whether p50 latency followed acks=0 &lt; acks=1 &lt; acks=all, and whether that was enforced.</summary>
+internal sealed record BenchShapeDocument(string Expected, bool Checked, bool Holds, bool Enforced, string Measured, string Message);

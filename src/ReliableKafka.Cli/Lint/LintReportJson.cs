@@ -1,66 +1,28 @@
-using System.Text.Json;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Configuration;
 
 namespace ReliableKafka.Cli.Lint;
 
 /// <summary>
-/// The <c>rk lint --json</c> document. Property names are stable (see docs/cli.md):
-/// <c>{"file","format","section","profile","exitCode","errors","warnings","infos","findings":[{"ruleId","severity","property","message","fix","profile"}]}</c>,
-/// or <c>{"file","exitCode":2,"error":{"message","line","position"}}</c> when the file cannot be read.
+/// The <c>rk lint --json</c> document (docs/schemas/lint.schema.json): a <see cref="LintDocument"/>, or a
+/// <see cref="LintErrorDocument"/> when the file cannot be read.
 /// </summary>
 internal static class LintReportJson
 {
-    public static string Write(LintReport report)
-    {
-        return JsonText.Object(writer =>
-        {
-            writer.WriteString("file", report.File.Path);
-            writer.WriteString("format", FormatName(report.File.Format));
-            WriteNullable(writer, "section", report.File.Section);
-            WriteNullable(writer, "profile", report.Profile?.ToString());
-            writer.WriteNumber("exitCode", report.ExitCode);
-            writer.WriteNumber("errors", report.Errors);
-            writer.WriteNumber("warnings", report.Warnings);
-            writer.WriteNumber("infos", report.Infos);
-            writer.WriteStartArray("findings");
-            foreach (var (finding, profile) in report.Findings)
-            {
-                WriteFinding(writer, finding, profile, withProfile: true);
-            }
+    public static string Write(LintReport report) => ReportJson.Serialize(new LintDocument(
+        report.File.Path,
+        FormatName(report.File.Format),
+        report.File.Section,
+        report.Profile?.ToString(),
+        report.ExitCode,
+        report.Errors,
+        report.Warnings,
+        report.Infos,
+        [.. report.Findings.Select(static f => new LintFindingDocument(
+            f.Finding.RuleId, SeverityName(f.Finding.Severity), f.Finding.Property, f.Finding.Message, f.Finding.Fix, f.Profile?.ToString()))]));
 
-            writer.WriteEndArray();
-        });
-    }
-
-    public static string WriteError(string path, ConfigReadException error)
-    {
-        return JsonText.Object(writer =>
-        {
-            writer.WriteString("file", path);
-            writer.WriteNumber("exitCode", 2);
-            writer.WriteStartObject("error");
-            writer.WriteString("message", error.Message);
-            if (error.Line is { } line)
-            {
-                writer.WriteNumber("line", line);
-            }
-            else
-            {
-                writer.WriteNull("line");
-            }
-
-            if (error.Position is { } position)
-            {
-                writer.WriteNumber("position", position);
-            }
-            else
-            {
-                writer.WriteNull("position");
-            }
-
-            writer.WriteEndObject();
-        });
-    }
+    public static string WriteError(string path, ConfigReadException error) =>
+        ReportJson.Serialize(new LintErrorDocument(path, LintCommand.ExitUnreadable, new LintError(error.Message, error.Line, error.Position)));
 
     public static string FormatName(ConfigFormat format) => format switch
     {
@@ -76,33 +38,20 @@ internal static class LintReportJson
         FindingSeverity.Warning => "warning",
         _ => "info",
     };
-
-    /// <summary>One finding: ruleId, severity, property, message, fix, and profile when <paramref name="withProfile"/>.</summary>
-    public static void WriteFinding(Utf8JsonWriter writer, ConfigFinding finding, ReliabilityProfile? profile, bool withProfile)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("ruleId", finding.RuleId);
-        writer.WriteString("severity", SeverityName(finding.Severity));
-        writer.WriteString("property", finding.Property);
-        writer.WriteString("message", finding.Message);
-        writer.WriteString("fix", finding.Fix);
-        if (withProfile)
-        {
-            WriteNullable(writer, "profile", profile?.ToString());
-        }
-
-        writer.WriteEndObject();
-    }
-
-    private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
-    }
 }
+
+/// <summary>The <c>rk lint --json</c> report of a file that was read.</summary>
+/// <param name="Format">properties, json or reliablekafka-options.</param>
+/// <param name="Profile">The profile whose rules applied, null for none (or every one, for a ReliableKafka section).</param>
+internal sealed record LintDocument(
+    string File, string Format, string? Section, string? Profile, int ExitCode, int Errors, int Warnings, int Infos, IReadOnlyList<LintFindingDocument> Findings);
+
+/// <summary>One finding; <paramref name="Profile"/> names the profile it was found under, for a ReliableKafka section.</summary>
+/// <param name="Severity">error, warning or info.</param>
+internal sealed record LintFindingDocument(string RuleId, string Severity, string Property, string Message, string Fix, string? Profile);
+
+/// <summary>The <c>rk lint --json</c> document of a file that could not be read (exit code 2).</summary>
+internal sealed record LintErrorDocument(string File, int ExitCode, LintError Error);
+
+/// <summary>Why a file could not be read, and where (1-based; null when the problem has no position).</summary>
+internal sealed record LintError(string Message, int? Line, int? Position);

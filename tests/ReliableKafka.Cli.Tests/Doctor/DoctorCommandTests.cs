@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ReliableKafka.Cli.Tests.Proofs;
+
+namespace ReliableKafka.Cli.Tests.Doctor;
+
+/// <summary><c>rk doctor</c> through its real entry point, against <c>rk cluster</c> in the states it must explain.</summary>
+public sealed class DoctorCommandTests
+{
+    private static async Task<(int Exit, string Stdout, string Stderr)> DoctorAsync(params string[] args)
+    {
+        var run = await RkInProcess.RunAsync(["doctor", .. args]);
+        return (run.ExitCode, run.Stdout, run.Stderr);
+    }
+
+    [Fact]
+    public async Task A_healthy_critical_topic_has_no_findings()
+    {
+        await using var cluster = await ProofCluster.StartAsync("--topic", "task-events:3:3:2");
+
+        var (exit, stdout, stderr) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--topic", "task-events");
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("3 live broker(s) {1,2,3}; judged for the Critical profile (acks=all)", stdout, StringComparison.Ordinal);
+        Assert.Contains("task-events: 3 partition(s), replication factor 3, min.insync.replicas 2, unclean election off", stdout, StringComparison.Ordinal);
+        Assert.Contains("No problems found.", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_not_enough_replicas_error_is_explained_with_the_brokers_that_are_out_of_sync_and_why()
+    {
+        await using var cluster = await ProofCluster.StartAsync("--topic", "task-events:1:3:2", "--replica-lag-time-max-ms", "300");
+        var partition = await cluster.PartitionAsync("task-events");
+        var followers = cluster.BrokerIds.Where(id => id != partition.Leader).ToList();
+        await cluster.StopFollowerAsync("task-events", 0, followers[0]);
+        await cluster.CrashAsync(followers[1]);
+        using (var producer = cluster.Producer(Confluent.Kafka.Acks.Leader, idempotence: false))
+        {
+            await producer.ProduceAsync("task-events", new Confluent.Kafka.Message<string, string> { Key = "k", Value = "makes the follower lag" });
+        }
+
+        await cluster.WaitForAsync("task-events", static p => p.Isr.Count == 1, TimeSpan.FromSeconds(15), "the ISR shrinking to the leader");
+
+        var (exit, stdout, stderr) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--topic", "task-events", "--json");
+
+        Assert.True(exit == 1, stdout + stderr);
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.False(report.GetProperty("healthy").GetBoolean());
+        var finding = report.GetProperty("findings").EnumerateArray().Single(static f => f.GetProperty("id").GetString() == "DOC021");
+        Assert.Equal("error", finding.GetProperty("severity").GetString());
+        var message = finding.GetProperty("message").GetString()!;
+        Assert.Contains($"ISR of task-events[0] is {{{partition.Leader}}}; with min.insync.replicas=2 every acks=all send gets NOT_ENOUGH_REPLICAS", message, StringComparison.Ordinal);
+        Assert.Contains($"broker {followers[0]} is up but lagging", message, StringComparison.Ordinal);
+        Assert.Contains($"broker {followers[1]} is down", message, StringComparison.Ordinal);
+        Assert.Contains("Do not lower min.insync.replicas", finding.GetProperty("fix").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Weak_topic_settings_are_flagged_for_the_critical_profile_and_only_noted_for_analytics()
+    {
+        await using var cluster = await ProofCluster.StartAsync("--topic", "clicks:2:2:1:unclean");
+
+        var (exit, stdout, _) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--json");
+        var (analyticsExit, analyticsOut, _) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--profile", "analytics", "--json");
+
+        var ids = JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray().Select(static f => f.GetProperty("id").GetString()).ToList();
+        Assert.Equal(1, exit);
+        Assert.Equal(["DOC010", "DOC012", "DOC013"], ids);
+        var analytics = JsonDocument.Parse(analyticsOut).RootElement.GetProperty("findings").EnumerateArray().Select(static f => (f.GetProperty("id").GetString(), f.GetProperty("severity").GetString())).ToList();
+        Assert.Equal(0, analyticsExit);
+        Assert.Equal([("DOC010", "warning"), ("DOC013", "warning"), ("DOC030", "info")], analytics);
+    }
+
+    [Fact]
+    public async Task A_missing_topic_is_an_error_with_the_command_that_creates_it()
+    {
+        await using var cluster = await ProofCluster.StartAsync("--no-auto-create");
+
+        var (exit, stdout, _) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--topic", "payments");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Topic 'payments' does not exist.", stdout, StringComparison.Ordinal);
+        Assert.Contains("--create --topic payments --partitions 3 --replication-factor 3 --config min.insync.replicas=2", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_cluster_fails_within_the_timeout_and_bad_flags_are_named()
+    {
+        var port = RkProcess.FreePorts(1);
+        var clock = Stopwatch.StartNew();
+        var (exit, _, stderr) = await DoctorAsync("--bootstrap-servers", $"127.0.0.1:{port}", "--timeout-ms", "2000");
+        clock.Stop();
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"rk doctor: cannot read the cluster at 127.0.0.1:{port} within 2000 ms", stderr, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+
+        var (noServers, _, noServersErr) = await DoctorAsync();
+        Assert.Equal(2, noServers);
+        Assert.Contains("--bootstrap-servers is required", noServersErr, StringComparison.Ordinal);
+        var (badProfile, _, badProfileErr) = await DoctorAsync("--bootstrap-servers", "127.0.0.1:1", "--profile", "Gold");
+        Assert.Equal(2, badProfile);
+        Assert.Contains("--profile 'Gold' is unknown; use Critical, Analytics or Metrics.", badProfileErr, StringComparison.Ordinal);
+    }
+}
