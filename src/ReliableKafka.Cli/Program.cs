@@ -40,6 +40,6 @@ app.Configure(config =>
     config.AddDlqBranch();
     config.AddBench();
     config.AddAudit();
-    config.SetExceptionHandler((exception, _) => CommandErrors.Report(exception, standardError));
+    config.SetExceptionHandler((exception, _) => CommandErrors.Report(exception, standardError, args));
 });
 return await app.RunAsync(args);

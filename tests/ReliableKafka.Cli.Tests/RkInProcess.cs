@@ -34,7 +34,7 @@ internal static class RkInProcess
             config.AddDlqBranch();
             config.AddBench();
             config.AddAudit();
-            config.SetExceptionHandler((exception, _) => CommandErrors.Report(exception, standardError));
+            config.SetExceptionHandler((exception, _) => CommandErrors.Report(exception, standardError, args));
         });
         var result = await tester.RunAsync(args);
         return new RkResult(result.ExitCode, result.Output, stderr.ToString());

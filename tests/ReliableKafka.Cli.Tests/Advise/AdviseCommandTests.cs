@@ -122,7 +122,7 @@ public sealed class AdviseCommandTests : IDisposable
         var run = await RkInProcess.RunAsync("advise", "--loss-impact", "critical", "--latency-ms", "100", "--brokers", "three", "--peak-rate", "2000", "--consumers-deduplicate", "yes");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("Failed to convert 'three'", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Error: --brokers takes a whole number, not 'three'", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

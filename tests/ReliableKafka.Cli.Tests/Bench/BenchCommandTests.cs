@@ -161,7 +161,7 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal(2, delayOnReal.ExitCode);
         Assert.Contains("--replication-delay-ms applies to the embedded simulator only", delayOnReal.Output, StringComparison.Ordinal);
         Assert.Equal(2, notANumber.ExitCode);
-        Assert.Contains("Failed to convert 'many'", notANumber.Output, StringComparison.Ordinal);
+        Assert.Contains("Error: --messages takes a whole number, not 'many'", notANumber.Output, StringComparison.Ordinal);
         Assert.Equal(2, outOfRange.ExitCode);
         Assert.Contains("--rounds must be between 1 and 20, not 0.", outOfRange.Output, StringComparison.Ordinal);
         Assert.True(help.ExitCode == 0, help.Output);
