@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Data.Sqlite;
 using ReliableKafka.DeadLetters;
+using ReliableKafka.DeadLetters.Sqlite;
 
 namespace ReliableKafka.Cli.DeadLetters;
 
@@ -104,7 +105,7 @@ internal sealed class DeadLetterStore(DlqConnection connection, string topic, st
 
         try
         {
-            using var spill = new LocalSpillStore(spillPath);
+            using var spill = new SqliteDeadLetterSpill(spillPath);
             return spill.ReadAll();
         }
         catch (SqliteException e)

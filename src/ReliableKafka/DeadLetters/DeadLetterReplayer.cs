@@ -17,7 +17,7 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
     private readonly IDictionary<string, string?> _settings;
     private readonly DeadLetterOptions _deadLetters;
     private readonly ILogger _logger;
-    private readonly LocalSpillStore _spill;
+    private readonly IDeadLetterSpill? _spill;
     private readonly Lazy<ReliableProducer<byte[]?, byte[]?>> _producer;
 
     /// <summary>Creates a replayer.</summary>
@@ -33,7 +33,7 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
         _deadLetters = deadLetters;
         _settings = settings ?? new Dictionary<string, string?>();
         _logger = logger ?? NullLogger.Instance;
-        _spill = new LocalSpillStore(deadLetters.SpillPath);
+        _spill = deadLetters.OpenSpill?.Invoke(deadLetters.SpillPath);
         _producer = new Lazy<ReliableProducer<byte[]?, byte[]?>>(
             () => new ReliableProducer<byte[]?, byte[]?>(
                 new ReliableProducerOptions
@@ -96,8 +96,8 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
         }
 
         consumer.Assign(assignment);
-        var deadline = DateTime.UtcNow + limit;
-        while (ends.Count > 0 && DateTime.UtcNow < deadline)
+        var started = TimeProvider.System.GetTimestamp();
+        while (ends.Count > 0 && TimeProvider.System.GetElapsedTime(started) < limit)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result is null)
@@ -122,9 +122,9 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
         return [.. letters.OrderBy(static l => l.TopicPosition!.Partition.Value).ThenBy(static l => l.TopicPosition!.Offset.Value)];
     }
 
-    /// <summary>Reads the dead letters kept in the local spill file.</summary>
+    /// <summary>Reads the dead letters kept in the local spill (none when <see cref="DeadLetterOptions.OpenSpill"/> is not set).</summary>
     /// <returns>The spilled dead letters, oldest first.</returns>
-    public IReadOnlyList<DeadLetter> ReadSpilled() => _spill.ReadAll();
+    public IReadOnlyList<DeadLetter> ReadSpilled() => _spill?.ReadAll() ?? [];
 
     /// <summary>
     /// Publishes each dead letter's original key, value and headers to its original topic, with a
@@ -156,7 +156,7 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
             var outcome = await _producer.Value.PublishAsync(letter.OriginalTopic, letter.Key, letter.Value, headers, cancellationToken).ConfigureAwait(false);
             if (outcome.IsDelivered && letter.SpillId is { } id)
             {
-                _spill.Delete(id);
+                _spill?.Delete(id);
             }
 
             outcomes.Add(outcome);
@@ -174,7 +174,7 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
             await _producer.Value.DisposeAsync().ConfigureAwait(false);
         }
 
-        _spill.Dispose();
+        _spill?.Dispose();
     }
 
     private Dictionary<string, string> Connection()

@@ -196,6 +196,7 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
     /// <param name="value">The value.</param>
     /// <param name="headers">Headers, or null.</param>
     /// <param name="onOutcome">Called exactly once with the outcome, or null: failures are still logged, counted and dead-lettered.</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The stateful overload takes a state and a callback that cannot be optional; this one is the short form.")]
     public void Publish(string topic, TKey key, TValue value, Headers? headers = null, Action<DeliveryOutcome>? onOutcome = null) =>
         Publish(topic, key, value, headers, onOutcome, static (outcome, callback) => callback?.Invoke(outcome));
 
@@ -232,7 +233,7 @@ public sealed class ReliableProducer<TKey, TValue> : IAsyncDisposable, IDisposab
         await Task.Run(() => instance.Client.Flush(timeout)).ConfigureAwait(false);
         while (Volatile.Read(ref _deadLettering) > 0 && _time.GetElapsedTime(started) < timeout)
         {
-            await Task.Delay(10).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _time).ConfigureAwait(false);
         }
 
         var remaining = timeout - _time.GetElapsedTime(started);

@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Data.Sqlite;
 using ReliableKafka.DeadLetters;
+using ReliableKafka.DeadLetters.Sqlite;
 using ReliableKafka.Tests.Infrastructure;
 
 namespace ReliableKafka.Tests.DeadLetters;
@@ -70,7 +71,7 @@ public sealed class DeadLetterTests : IDisposable
         Assert.Equal(FailureKind.Fatal, outcome.Kind);
         Assert.Equal(FailureDisposition.DeadLettered, outcome.Disposition);
 
-        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill }, logger: _log);
+        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill, OpenSpill = SqliteDeadLetterSpill.Open }, logger: _log);
         var letter = Assert.Single(replayer.ReadTopic(timeout: TimeSpan.FromSeconds(10)));
         Assert.Equal(DeadLetterSource.Topic, letter.Source);
         Assert.Equal("reports", letter.OriginalTopic);
@@ -122,7 +123,7 @@ public sealed class DeadLetterTests : IDisposable
         }
 
         Assert.Contains(_log.Lines, static l => l.Text.Contains("stored it in the local spill", StringComparison.Ordinal));
-        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill });
+        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill, OpenSpill = SqliteDeadLetterSpill.Open });
         var letter = Assert.Single(replayer.ReadSpilled());
         Assert.Equal(("invoices", "InvalidRecord", "evt-9"), (letter.OriginalTopic, letter.ErrorCode, letter.EventId));
         Assert.Equal("InvalidRecord", Encoding.UTF8.GetString(letter.StoredHeaders.GetLastBytes("rk-error-code")));
@@ -147,7 +148,7 @@ public sealed class DeadLetterTests : IDisposable
         Assert.Equal(ErrorCode.MsgSizeTooLarge, outcome.Error);
         Assert.Equal(PersistenceStatus.NotPersisted, outcome.Persistence);
         Assert.Equal(FailureDisposition.SpilledLocally, outcome.Disposition);
-        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill });
+        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill, OpenSpill = SqliteDeadLetterSpill.Open });
         Assert.Equal(huge, Assert.Single(replayer.ReadSpilled()).Value);
     }
 
@@ -160,7 +161,7 @@ public sealed class DeadLetterTests : IDisposable
         var outcome = await producer.PublishAsync("dead-letter-queue", "k", "v");
 
         Assert.Equal(FailureDisposition.SpilledLocally, outcome.Disposition);
-        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill });
+        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill, OpenSpill = SqliteDeadLetterSpill.Open });
         Assert.Empty(replayer.ReadTopic(timeout: TimeSpan.FromSeconds(5)));
     }
 

@@ -14,7 +14,7 @@ internal static class TestProducers
         {
             Profile = ReliabilityProfile.Critical,
             BootstrapServers = cluster.BootstrapServers,
-            DeadLetters = new DeadLetterOptions { SpillPath = spillPath },
+            DeadLetters = new DeadLetterOptions { SpillPath = spillPath, OpenSpill = ReliableKafka.DeadLetters.Sqlite.SqliteDeadLetterSpill.Open },
         };
         foreach (var (key, value) in settings)
         {
