@@ -43,9 +43,9 @@ public sealed class DeadLetterTests : IDisposable
         Assert.Equal("dead-letter-queue", outcome.DeadLetter!.Topic);
 
         var record = Assert.Single(TestProducers.ReadAll(_cluster, "dead-letter-queue", 1, TimeSpan.FromSeconds(10)));
-        Assert.Equal("pay-1", Encoding.UTF8.GetString(record.Message.Key!));
-        Assert.Equal("{\"amount\":10}", Encoding.UTF8.GetString(record.Message.Value!));
-        var h = record.Message.Headers.ToDictionary(static x => x.Key, static x => x.GetValueBytes());
+        Assert.Equal("pay-1", Encoding.UTF8.GetString(record.Key!));
+        Assert.Equal("{\"amount\":10}", Encoding.UTF8.GetString(record.Value!));
+        var h = record.Headers.ToDictionary(static x => x.Key, static x => x.GetValueBytes());
         Assert.Equal("evt-42", Encoding.UTF8.GetString(h["event-id"]));
         Assert.Equal("t-1", Encoding.UTF8.GetString(h["trace"]));
         Assert.Equal("payments", Encoding.UTF8.GetString(h["kafka_dlt-original-topic"]));
@@ -87,8 +87,8 @@ public sealed class DeadLetterTests : IDisposable
         var replayed = Assert.Single(await replayer.ReplayAsync([letter]));
         Assert.True(replayed.IsDelivered, replayed.ToString());
         var record = Assert.Single(TestProducers.ReadAll(_cluster, "reports", 1, TimeSpan.FromSeconds(10)));
-        Assert.Equal("quarterly", Encoding.UTF8.GetString(record.Message.Value!));
-        var headers = record.Message.Headers.ToDictionary(static x => x.Key, static x => Encoding.UTF8.GetString(x.GetValueBytes()));
+        Assert.Equal("quarterly", Encoding.UTF8.GetString(record.Value!));
+        var headers = record.Headers.ToDictionary(static x => x.Key, static x => Encoding.UTF8.GetString(x.GetValueBytes()));
         Assert.Equal(letter.Location, headers["rk-replay-of"]);
         Assert.Equal("evt-r1", headers["event-id"]);
         Assert.False(headers.ContainsKey("kafka_dlt-original-topic"));
@@ -133,7 +133,7 @@ public sealed class DeadLetterTests : IDisposable
 
         Assert.True(replayed.IsDelivered, replayed.ToString());
         Assert.Empty(replayer.ReadSpilled());
-        Assert.Equal("total=99", Encoding.UTF8.GetString(Assert.Single(TestProducers.ReadAll(_cluster, "invoices", 1, TimeSpan.FromSeconds(10))).Message.Value!));
+        Assert.Equal("total=99", Encoding.UTF8.GetString(Assert.Single(TestProducers.ReadAll(_cluster, "invoices", 1, TimeSpan.FromSeconds(10))).Value!));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Confluent.Kafka;
 using Npgsql;
 using ReliableKafka.Outbox;
 using ReliableKafka.Outbox.PostgreSql;
@@ -148,7 +147,7 @@ internal static class OutboxCluster
         });
 
     /// <summary>Every record of a topic; see <see cref="TopicReader.ReadAll"/>.</summary>
-    public static List<ConsumeResult<string, string>> ReadAll(SimulatedCluster cluster, string topic, int expected) =>
+    public static List<ReliableKafka.Reading.TopicRecord<string, string>> ReadAll(SimulatedCluster cluster, string topic, int expected) =>
         TopicReader.ReadAll(cluster.BootstrapServers, topic, expected);
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
