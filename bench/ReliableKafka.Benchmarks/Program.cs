@@ -33,7 +33,7 @@ internal static class Program
             Profile = ReliabilityProfile.Critical,
             BootstrapServers = "127.0.0.1:9092",
             Settings = { ["test.mock.num.brokers"] = "3" },
-            DeadLetters = { SpillPath = spillPath },
+            DeadLetters = { SpillPath = spillPath, OpenSpill = ReliableKafka.DeadLetters.Sqlite.SqliteDeadLetterSpill.Open },
         };
 
         var rawErrors = new ClientErrors();

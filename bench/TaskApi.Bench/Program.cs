@@ -7,7 +7,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using ReliableKafka;
+using ReliableKafka.DeadLetters.Sqlite;
 using ReliableKafka.Outbox;
+using ReliableKafka.Outbox.PostgreSql;
+using ReliableKafka.Outbox.Sqlite;
 using ReliableKafka.Simulator.Cluster;
 
 var events = 100_000;
@@ -69,7 +72,7 @@ internal static class DrainBench
             {
                 Profile = ReliabilityProfile.Critical,
                 BootstrapServers = cluster.BootstrapServers,
-                DeadLetters = new DeadLetterOptions { SpillPath = spill },
+                DeadLetters = new DeadLetterOptions { SpillPath = spill, OpenSpill = SqliteDeadLetterSpill.Open },
             });
             using var relay = new OutboxRelay(store, producer, new OutboxRelayOptions { BatchSize = batch, PollInterval = TimeSpan.FromMilliseconds(20) });
             var drain = Stopwatch.StartNew();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReliableKafka;
+using ReliableKafka.DeadLetters.Sqlite;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -23,6 +24,7 @@ if (embedded)
 }
 
 builder.Services.AddReliableKafka(builder.Configuration);
+builder.Services.AddReliableKafkaSqliteSpill();
 using var host = builder.Build();
 await host.StartAsync();
 

@@ -252,10 +252,10 @@ public sealed class TasksApiTests(EmbeddedTaskApi fixture) : IClassFixture<Embed
         await Api.GetJsonAsync($"/tasks/{id}");
         var servers = Api.EmbeddedBootstrapServers();
 
-        await Eventually.WaitUntilAsync(() => Task.FromResult(Topics.ReadAll(servers, "task-analytics", 2).Any(r => r.Message.Key == id && r.Message.Value.Contains("task.viewed", StringComparison.Ordinal))), TimeSpan.FromSeconds(20), "the task.viewed analytics event");
-        var analytics = Topics.ReadAll(servers, "task-analytics", 2).Where(r => r.Message.Key == id).Select(static r => JsonDocument.Parse(r.Message.Value).RootElement.GetProperty("event_type").GetString()).ToList();
+        await Eventually.WaitUntilAsync(() => Task.FromResult(Topics.ReadAll(servers, "task-analytics", 2).Any(r => r.Key == id && r.Value.Contains("task.viewed", StringComparison.Ordinal))), TimeSpan.FromSeconds(20), "the task.viewed analytics event");
+        var analytics = Topics.ReadAll(servers, "task-analytics", 2).Where(r => r.Key == id).Select(static r => JsonDocument.Parse(r.Value).RootElement.GetProperty("event_type").GetString()).ToList();
         Assert.Contains("task.created", analytics);
-        var samples = Topics.ReadAll(servers, "task-metrics", 1).Select(static r => JsonDocument.Parse(r.Message.Value).RootElement).ToList();
+        var samples = Topics.ReadAll(servers, "task-metrics", 1).Select(static r => JsonDocument.Parse(r.Value).RootElement).ToList();
         Assert.Contains(samples, static s => s.GetProperty("route").GetString() == "/tasks/" && s.GetProperty("status").GetInt32() == 201);
     }
 

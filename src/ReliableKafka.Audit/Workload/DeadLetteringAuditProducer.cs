@@ -50,7 +50,7 @@ internal sealed class DeadLetteringAuditProducer : IAuditProducer
             Name = "audit",
             Profile = profile,
             Settings = settings,
-            DeadLetters = new DeadLetterOptions { Topic = deadLetterTopic, SpillPath = spillPath },
+            DeadLetters = new DeadLetterOptions { Topic = deadLetterTopic, SpillPath = spillPath, OpenSpill = ReliableKafka.DeadLetters.Sqlite.SqliteDeadLetterSpill.Open },
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         });
     }

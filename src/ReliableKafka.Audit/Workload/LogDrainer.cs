@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Confluent.Kafka;
+using ReliableKafka.Reading;
 
 namespace ReliableKafka.Audit.Workload;
 
@@ -11,73 +11,26 @@ internal static class LogDrainer
     /// <exception cref="TimeoutException">A partition could not be read to its high watermark in time.</exception>
     public static Drained Drain(string bootstrapServers, string topic, string runId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var config = new ConsumerConfig
+        // Read uncommitted: the end is the high watermark as read at the start, even while a new leader's lags.
+        var reader = new TopicReader(bootstrapServers, [new("client.id", $"rk-audit-drain-{runId}"), new("fetch.wait.max.ms", "100")])
         {
-            BootstrapServers = bootstrapServers,
-            GroupId = $"rk-audit-drain-{runId}",
-            ClientId = $"rk-audit-drain-{runId}",
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            FetchWaitMaxMs = 100,
+            Timeout = timeout,
+            Isolation = IsolationLevel.ReadUncommitted,
         };
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).SetLogHandler(static (_, _) => { }).Build();
-        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == topic).Partitions.Select(static p => p.PartitionId).Order().ToList();
-        using var consumer = new ConsumerBuilder<Ignore, string>(config).SetLogHandler(static (_, _) => { }).SetErrorHandler(static (_, _) => { }).Build();
-
-        var high = new Dictionary<int, long>();
-        foreach (var partition in partitions)
-        {
-            high[partition] = consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10)).High.Value;
-        }
-
         var records = new List<ConsumedRecord>();
         long foreign = 0;
-        var remaining = high.Where(static h => h.Value > 0).Select(static h => h.Key).ToHashSet();
-        consumer.Assign(remaining.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var reached = remaining.ToDictionary(static p => p, static _ => 0L);
-        var started = Stopwatch.GetTimestamp();
-        while (remaining.Count > 0)
+        foreach (var result in reader.Read<Ignore, string>(topic, cancellationToken: cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (Stopwatch.GetElapsedTime(started) > timeout)
+            if (AuditValue.TryParse(result.Value, runId, out var key, out var sequence))
             {
-                var missing = string.Join(", ", remaining.Order().Select(p => $"partition {p} at {reached[p]} of {high[p]}"));
-                throw new TimeoutException($"Could not read {topic} to its high watermarks within {timeout.TotalSeconds:0} s ({missing}).");
-            }
-
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            if (result is null)
-            {
-                continue;
-            }
-
-            var partition = result.Partition.Value;
-            if (!result.IsPartitionEOF)
-            {
-                if (AuditValue.TryParse(result.Message.Value, runId, out var key, out var sequence))
-                {
-                    records.Add(new ConsumedRecord(partition, result.Offset.Value, key, sequence));
-                }
-                else
-                {
-                    foreign++;
-                }
-
-                reached[partition] = result.Offset.Value + 1;
+                records.Add(new ConsumedRecord(result.Partition, result.Offset, key, sequence));
             }
             else
             {
-                reached[partition] = Math.Max(reached[partition], result.Offset.Value);
-            }
-
-            if (reached[partition] >= high[partition])
-            {
-                remaining.Remove(partition);
+                foreign++;
             }
         }
 
-        consumer.Close();
         return new Drained(records, foreign);
     }
 }

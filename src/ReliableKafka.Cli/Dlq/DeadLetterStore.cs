@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Data.Sqlite;
 using ReliableKafka.DeadLetters;
+using ReliableKafka.DeadLetters.Sqlite;
 
 namespace ReliableKafka.Cli.Dlq;
 
@@ -52,7 +53,7 @@ internal sealed class DeadLetterStore(DlqConnection connection, string topic, st
         if (dlq is not null)
         {
             letters.AddRange(connection.Read(dlq, selection.Offsets)
-                .Select(static r => DeadLetter.FromRecord(r.TopicPartitionOffset, r.Message.Key, r.Message.Value, r.Message.Headers))
+                .Select(static r => DeadLetter.FromRecord(r.Position, r.Key, r.Value, r.Headers))
                 .OfType<DeadLetter>()
                 .Where(selection.Matches));
         }
@@ -72,9 +73,9 @@ internal sealed class DeadLetterStore(DlqConnection connection, string topic, st
             throw new DlqException($"{topic} has no partition {partition} (its partitions are {string.Join(", ", dlq.Partitions.Select(static p => p.PartitionId).Order())}).", DlqExitCodes.NotDone);
         }
 
-        var record = connection.Read(dlq, new OffsetRange(partition, offset, offset)).FirstOrDefault(r => r.Offset.Value == offset)
+        var record = connection.Read(dlq, new OffsetRange(partition, offset, offset)).FirstOrDefault(r => r.Offset == offset)
             ?? throw new DlqException($"{topic} has no record at {partition}:{offset} (deleted by retention, or not written yet; rk dlq list shows what there is).", DlqExitCodes.NotDone);
-        var letter = DeadLetter.FromRecord(record.TopicPartitionOffset, record.Message.Key, record.Message.Value, record.Message.Headers)
+        var letter = DeadLetter.FromRecord(record.Position, record.Key, record.Value, record.Headers)
             ?? throw new DlqException($"the record at {topic} {partition}:{offset} is not a dead letter: it has no {DeadLetterHeaders.OriginalTopic} header.", DlqExitCodes.NotDone);
         return (letter, [.. ReadMarks(metadata)[letter.Location].Where(m => DeadLetterSnapshot.IsOf(m, letter))]);
     }
@@ -104,7 +105,7 @@ internal sealed class DeadLetterStore(DlqConnection connection, string topic, st
 
         try
         {
-            using var spill = new LocalSpillStore(spillPath);
+            using var spill = new SqliteDeadLetterSpill(spillPath);
             return spill.ReadAll();
         }
         catch (SqliteException e)

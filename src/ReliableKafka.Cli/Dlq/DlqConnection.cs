@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using ReliableKafka.Configuration;
+using ReliableKafka.Reading;
 
 namespace ReliableKafka.Cli.Dlq;
 
@@ -62,90 +62,28 @@ internal sealed class DlqConnection
     /// Reads without a consumer group and commits nothing.
     /// </summary>
     /// <exception cref="DlqException">The topic could not be read to its end within the timeout (exit 2).</exception>
-    public List<ConsumeResult<byte[]?, byte[]?>> Read(TopicMetadata topic, OffsetRange? range = null)
+    public IReadOnlyList<TopicRecord<byte[]?, byte[]?>> Read(TopicMetadata topic, OffsetRange? range = null)
     {
-        var config = new ConsumerConfig(Client("rk-dlq"))
+        var reader = new TopicReader(BootstrapServers, Client("rk-dlq").Select(static c => new KeyValuePair<string, string?>(c.Key, c.Value))) { Timeout = Timeout };
+        var partitions = topic.Partitions.Select(static p => p.PartitionId).Order()
+            .Where(p => range is null || range.Partition == p)
+            .Select(p => new PartitionRange(p, range?.From ?? 0, range is null || range.To == long.MaxValue ? null : range.To + 1));
+        try
         {
-            GroupId = "rk-dlq",
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
-            EnablePartitionEof = true,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-        };
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler(static (_, _) => { }).Build();
-        var ends = new Dictionary<int, long>();
-        var assignment = new List<TopicPartitionOffset>();
-        var clock = Stopwatch.StartNew();
-        foreach (var partition in topic.Partitions.Select(static p => p.PartitionId).Order())
-        {
-            if (range is not null && range.Partition != partition)
-            {
-                continue;
-            }
-
-            WatermarkOffsets marks;
-            try
-            {
-                marks = consumer.QueryWatermarkOffsets(new TopicPartition(topic.Topic, partition), Remaining(clock));
-            }
-            catch (KafkaException e)
-            {
-                throw Unreachable(e);
-            }
-
-            var start = Math.Max(marks.Low.Value, range?.From ?? 0);
-            var end = range is null || range.To == long.MaxValue ? marks.High.Value : Math.Min(marks.High.Value, range.To + 1);
-            if (start < end)
-            {
-                ends[partition] = end;
-                assignment.Add(new TopicPartitionOffset(topic.Topic, partition, start));
-            }
+            return reader.Read<byte[]?, byte[]?>(topic.Topic, partitions);
         }
-
-        var records = new List<ConsumeResult<byte[]?, byte[]?>>();
-        if (assignment.Count == 0)
+        catch (TimeoutException e)
         {
-            return records;
+            throw new DlqException($"{e.Message} Raise --timeout-ms, or check the brokers with rk doctor.", DlqExitCodes.BadInput);
         }
-
-        consumer.Assign(assignment);
-        while (ends.Count > 0)
+        catch (ConsumeException e)
         {
-            if (clock.Elapsed > Timeout)
-            {
-                throw new DlqException(
-                    $"could not read {topic.Topic} to its end within {TimeoutMs} ms (partition {string.Join(", ", ends.Keys)} not finished). Raise --timeout-ms, or check the brokers with rk doctor.",
-                    DlqExitCodes.BadInput);
-            }
-
-            ConsumeResult<byte[]?, byte[]?>? record;
-            try
-            {
-                record = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            }
-            catch (ConsumeException e)
-            {
-                throw new DlqException($"cannot read {topic.Topic}: {e.Error.Code}: {e.Error.Reason}.", DlqExitCodes.BadInput);
-            }
-
-            if (record is null || !ends.TryGetValue(record.Partition.Value, out var partitionEnd))
-            {
-                continue;
-            }
-
-            if (!record.IsPartitionEOF && record.Offset.Value < partitionEnd)
-            {
-                records.Add(record);
-            }
-
-            if (record.IsPartitionEOF || record.Offset.Value >= partitionEnd - 1)
-            {
-                ends.Remove(record.Partition.Value);
-            }
+            throw new DlqException($"cannot read {topic.Topic}: {e.Error.Code}: {e.Error.Reason}.", DlqExitCodes.BadInput);
         }
-
-        consumer.Close();
-        return [.. records.OrderBy(static r => r.Partition.Value).ThenBy(static r => r.Offset.Value)];
+        catch (KafkaException e)
+        {
+            throw Unreachable(e);
+        }
     }
 
     /// <summary>
@@ -214,12 +152,6 @@ internal sealed class DlqConnection
         }
 
         return config;
-    }
-
-    private TimeSpan Remaining(Stopwatch clock)
-    {
-        var left = Timeout - clock.Elapsed;
-        return left > TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100);
     }
 
     private DlqException Unreachable(KafkaException e) => new(

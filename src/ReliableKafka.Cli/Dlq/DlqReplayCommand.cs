@@ -131,7 +131,7 @@ internal sealed class DlqReplayCommand(IAnsiConsole console, StandardError stand
             });
         }
 
-        var options = new DeadLetterOptions { Topic = store.Topic, SpillPath = store.SpillPath ?? ReliableProducerDefaults.SpillPath };
+        var options = new DeadLetterOptions { Topic = store.Topic, SpillPath = store.SpillPath ?? ReliableProducerDefaults.SpillPath, OpenSpill = ReliableKafka.DeadLetters.Sqlite.SqliteDeadLetterSpill.Open };
         await using var replayer = new DeadLetterReplayer(connection.BootstrapServers, options, new Dictionary<string, string?>(connection.Settings));
         try
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Confluent.Kafka;
+using ReliableKafka.Reading;
 
 namespace ReliableKafka.Cli.Dlq;
 
@@ -62,10 +62,10 @@ internal sealed record ReplayMark(string Letter, string? EventId, string? Origin
     /// The marks in the mark topic's records, by letter. A record whose value cannot be read still marks its key
     /// (the letter was replayed; where to is unknown), so it is never replayed again by mistake.
     /// </summary>
-    public static ILookup<string, ReplayMark> Read(IEnumerable<ConsumeResult<byte[]?, byte[]?>> records) =>
+    public static ILookup<string, ReplayMark> Read(IEnumerable<TopicRecord<byte[]?, byte[]?>> records) =>
         records
-            .Where(static r => r.Message.Key is { Length: > 0 })
-            .Select(static r => Parse(Encoding.UTF8.GetString(r.Message.Key!), r.Message.Value))
+            .Where(static r => r.Key is { Length: > 0 })
+            .Select(static r => Parse(Encoding.UTF8.GetString(r.Key!), r.Value))
             .ToLookup(static m => m.Letter, StringComparer.Ordinal);
 
     private static ReplayMark Parse(string letter, byte[]? value)

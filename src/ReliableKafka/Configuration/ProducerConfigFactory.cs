@@ -32,9 +32,15 @@ public static class ProducerConfigFactory
     }
 
     /// <summary>
-    /// Merges without validating. <paramref name="asWritten"/> keeps the names the user wrote, for messages.
+    /// Merges the profile's defaults with <paramref name="overrides"/> as <see cref="Create"/> does, without validating
+    /// (for linters that report the findings instead of throwing).
     /// </summary>
-    internal static Dictionary<string, string> Merge(
+    /// <param name="profile">The reliability profile whose defaults come first.</param>
+    /// <param name="bootstrapServers">The brokers; may be null when the overrides name them.</param>
+    /// <param name="overrides">Settings that replace the defaults; may be null.</param>
+    /// <param name="asWritten">The merged settings under the names the user wrote, for messages.</param>
+    /// <returns>The merged settings under canonical names (<see cref="KafkaProperties.Canonical"/>).</returns>
+    public static Dictionary<string, string> Merge(
         ReliabilityProfile profile,
         string? bootstrapServers,
         IEnumerable<KeyValuePair<string, string?>>? overrides,

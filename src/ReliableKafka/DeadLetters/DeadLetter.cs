@@ -66,10 +66,30 @@ public sealed record DeadLetter
     public string? EventId { get; init; }
 
     /// <summary>Builds a dead letter from a record of the dead-letter topic; null when it lacks the original-topic header.</summary>
-    internal static DeadLetter? FromRecord(TopicPartitionOffset position, byte[]? key, byte[]? value, Headers? headers) =>
-        FromParts(DeadLetterSource.Topic, $"{position.Topic}/{position.Partition.Value}/{position.Offset.Value}", position, null, key, value, headers);
+    /// <param name="position">Where the record is.</param>
+    /// <param name="key">The record key.</param>
+    /// <param name="value">The record value.</param>
+    /// <param name="headers">The record headers (the original ones and the dead-letter ones).</param>
+    /// <returns>The dead letter, or null when the record is not one.</returns>
+    public static DeadLetter? FromRecord(TopicPartitionOffset position, byte[]? key, byte[]? value, Headers? headers)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        return FromParts(DeadLetterSource.Topic, $"{position.Topic}/{position.Partition.Value}/{position.Offset.Value}", position, null, key, value, headers);
+    }
 
-    internal static DeadLetter? FromParts(
+    /// <summary>
+    /// Builds a dead letter from an entry of a local spill (<see cref="IDeadLetterSpill"/>); null when its headers lack
+    /// the original-topic header. Its <see cref="Location"/> is "spill/&lt;id&gt;".
+    /// </summary>
+    /// <param name="spillId">The entry's id in the spill.</param>
+    /// <param name="key">The message key.</param>
+    /// <param name="value">The message value.</param>
+    /// <param name="headers">The headers as spilled (the original ones and the dead-letter ones).</param>
+    /// <returns>The dead letter, or null when the entry is not one.</returns>
+    public static DeadLetter? FromSpill(long spillId, byte[]? key, byte[]? value, Headers? headers) =>
+        FromParts(DeadLetterSource.Spill, $"spill/{spillId}", null, spillId, key, value, headers);
+
+    private static DeadLetter? FromParts(
         DeadLetterSource source,
         string location,
         TopicPartitionOffset? position,

@@ -26,7 +26,7 @@ internal sealed class DeadLetterPublisher : IDisposable
     private readonly SecretRedactor _redactor;
     private readonly ProducerTags _tags;
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer;
-    private readonly Lazy<LocalSpillStore> _spill;
+    private readonly Lazy<IDeadLetterSpill?> _spill;
 
     public DeadLetterPublisher(
         DeadLetterOptions options,
@@ -57,12 +57,12 @@ internal sealed class DeadLetterPublisher : IDisposable
                 .SetErrorHandler((_, e) => Log.ClientError(_logger, _tags.Producer + " dead letters", e.Code, _redactor.Redact(e.Reason)))
                 .Build(),
             LazyThreadSafetyMode.ExecutionAndPublication);
-        _spill = new Lazy<LocalSpillStore>(() => new LocalSpillStore(options.SpillPath), LazyThreadSafetyMode.ExecutionAndPublication);
+        _spill = new Lazy<IDeadLetterSpill?>(() => options.OpenSpill?.Invoke(options.SpillPath), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public bool Enabled => _options.Enabled;
 
-    public string SpillPath => _spill.IsValueCreated ? _spill.Value.FilePath : Path.GetFullPath(_options.SpillPath);
+    public string SpillPath => _spill.IsValueCreated && _spill.Value is { } spill ? spill.Location : Path.GetFullPath(_options.SpillPath);
 
     /// <summary>Dead-letters one failed message; never throws.</summary>
     public async Task<(FailureDisposition Disposition, TopicPartitionOffset? Location)> PublishAsync(
@@ -97,14 +97,20 @@ internal sealed class DeadLetterPublisher : IDisposable
             }
         }
 
+        if (_options.OpenSpill is null)
+        {
+            Log.NoSpill(_logger, topic, eventId, error, deadLetterError);
+            return (FailureDisposition.Unhandled, null);
+        }
+
         try
         {
-            var id = await Task.Run(() => _spill.Value.Add(deadLetterTopic, deadLetterError, message.Key, message.Value, headers, failedAt)).ConfigureAwait(false);
+            var id = await Task.Run(() => _spill.Value!.Add(deadLetterTopic, deadLetterError, message.Key, message.Value, headers, failedAt)).ConfigureAwait(false);
             ReliableKafkaTelemetry.SpilledCounter.Add(1, _tags.With(topic));
             Log.Spilled(_logger, topic, eventId, deadLetterTopic, deadLetterError, SpillPath, id);
             return (FailureDisposition.SpilledLocally, null);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
             Log.SpillFailed(_logger, e, topic, eventId, error, deadLetterError, SpillPath);
             return (FailureDisposition.Unhandled, null);
@@ -121,7 +127,7 @@ internal sealed class DeadLetterPublisher : IDisposable
 
         if (_spill.IsValueCreated)
         {
-            _spill.Value.Dispose();
+            _spill.Value?.Dispose();
         }
     }
 }

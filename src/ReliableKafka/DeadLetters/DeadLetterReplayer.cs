@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ReliableKafka.Reading;
 
 namespace ReliableKafka.DeadLetters;
 
@@ -17,7 +18,7 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
     private readonly IDictionary<string, string?> _settings;
     private readonly DeadLetterOptions _deadLetters;
     private readonly ILogger _logger;
-    private readonly LocalSpillStore _spill;
+    private readonly IDeadLetterSpill? _spill;
     private readonly Lazy<ReliableProducer<byte[]?, byte[]?>> _producer;
 
     /// <summary>Creates a replayer.</summary>
@@ -33,7 +34,7 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
         _deadLetters = deadLetters;
         _settings = settings ?? new Dictionary<string, string?>();
         _logger = logger ?? NullLogger.Instance;
-        _spill = new LocalSpillStore(deadLetters.SpillPath);
+        _spill = deadLetters.OpenSpill?.Invoke(deadLetters.SpillPath);
         _producer = new Lazy<ReliableProducer<byte[]?, byte[]?>>(
             () => new ReliableProducer<byte[]?, byte[]?>(
                 new ReliableProducerOptions
@@ -56,75 +57,22 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
     /// <param name="timeout">How long to wait for the cluster. The default is 30 seconds.</param>
     /// <returns>The dead letters, by partition and offset. Records without dead-letter headers are skipped.</returns>
     /// <exception cref="KafkaException">The cluster could not be reached in time.</exception>
+    /// <exception cref="TimeoutException">The topic could not be read to its end in time.</exception>
     public IReadOnlyList<DeadLetter> ReadTopic(string? topic = null, TimeSpan? timeout = null)
     {
         topic ??= _deadLetters.Topic;
-        var limit = timeout ?? TimeSpan.FromSeconds(30);
-        var config = new ConsumerConfig(Connection())
+        var reader = new TopicReader(_bootstrapServers, Connection().Select(static c => new KeyValuePair<string, string?>(c.Key, c.Value)))
         {
-            GroupId = "reliablekafka-dead-letter-reader",
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
-            EnablePartitionEof = true,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
+            Timeout = timeout ?? TimeSpan.FromSeconds(30),
         };
-        using var admin = new AdminClientBuilder(new AdminClientConfig(Connection())).SetLogHandler((_, _) => { }).Build();
-        var metadata = admin.GetMetadata(topic, limit);
-        var topicMetadata = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
-        if (topicMetadata is null || topicMetadata.Error.Code == ErrorCode.UnknownTopicOrPart || topicMetadata.Partitions.Count == 0)
-        {
-            return [];
-        }
-
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
-        var ends = new Dictionary<int, long>();
-        var assignment = new List<TopicPartitionOffset>();
-        foreach (var partition in topicMetadata.Partitions)
-        {
-            var watermarks = consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition.PartitionId), limit);
-            if (watermarks.High.Value > watermarks.Low.Value)
-            {
-                ends[partition.PartitionId] = watermarks.High.Value;
-                assignment.Add(new TopicPartitionOffset(topic, partition.PartitionId, watermarks.Low));
-            }
-        }
-
-        var letters = new List<DeadLetter>();
-        if (assignment.Count == 0)
-        {
-            return letters;
-        }
-
-        consumer.Assign(assignment);
-        var deadline = DateTime.UtcNow + limit;
-        while (ends.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null)
-            {
-                continue;
-            }
-
-            var partition = result.Partition.Value;
-            if (!result.IsPartitionEOF
-                && DeadLetter.FromRecord(result.TopicPartitionOffset, result.Message.Key, result.Message.Value, result.Message.Headers) is { } letter)
-            {
-                letters.Add(letter);
-            }
-
-            if (ends.TryGetValue(partition, out var end) && (result.Offset.Value >= end - 1 || result.IsPartitionEOF))
-            {
-                ends.Remove(partition);
-            }
-        }
-
-        consumer.Close();
-        return [.. letters.OrderBy(static l => l.TopicPosition!.Partition.Value).ThenBy(static l => l.TopicPosition!.Offset.Value)];
+        return [.. reader.Read<byte[]?, byte[]?>(topic)
+            .Select(static r => DeadLetter.FromRecord(r.Position, r.Key, r.Value, r.Headers))
+            .OfType<DeadLetter>()];
     }
 
-    /// <summary>Reads the dead letters kept in the local spill file.</summary>
+    /// <summary>Reads the dead letters kept in the local spill (none when <see cref="DeadLetterOptions.OpenSpill"/> is not set).</summary>
     /// <returns>The spilled dead letters, oldest first.</returns>
-    public IReadOnlyList<DeadLetter> ReadSpilled() => _spill.ReadAll();
+    public IReadOnlyList<DeadLetter> ReadSpilled() => _spill?.ReadAll() ?? [];
 
     /// <summary>
     /// Publishes each dead letter's original key, value and headers to its original topic, with a
@@ -156,7 +104,7 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
             var outcome = await _producer.Value.PublishAsync(letter.OriginalTopic, letter.Key, letter.Value, headers, cancellationToken).ConfigureAwait(false);
             if (outcome.IsDelivered && letter.SpillId is { } id)
             {
-                _spill.Delete(id);
+                _spill?.Delete(id);
             }
 
             outcomes.Add(outcome);
@@ -174,7 +122,7 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
             await _producer.Value.DisposeAsync().ConfigureAwait(false);
         }
 
-        _spill.Dispose();
+        _spill?.Dispose();
     }
 
     private Dictionary<string, string> Connection()

@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Critical, "Could not store the dead letter for {Topic} (event {EventId}, error {ErrorCode}) anywhere: the dead-letter topic failed ({DeadLetterError}) and so did the local spill {SpillPath}")]
     public static partial void SpillFailed(ILogger logger, Exception exception, string topic, string eventId, ErrorCode errorCode, string deadLetterError, string spillPath);
 
+    [LoggerMessage(13, LogLevel.Critical, "Could not store the dead letter for {Topic} (event {EventId}, error {ErrorCode}) anywhere: the dead-letter topic failed ({DeadLetterError}) and no local spill is configured (DeadLetterOptions.OpenSpill)")]
+    public static partial void NoSpill(ILogger logger, string topic, string eventId, ErrorCode errorCode, string deadLetterError);
+
     [LoggerMessage(6, LogLevel.Critical, "The client instance {Instance} of producer {Producer} hit a fatal error {ErrorCode}: {Reason}; replacing it with instance {Replacement}. Its messages in flight get Failed outcomes")]
     public static partial void Replacing(ILogger logger, string producer, int instance, ErrorCode errorCode, string reason, int replacement);
 

@@ -1,3 +1,5 @@
+using ReliableKafka.DeadLetters;
+
 namespace ReliableKafka;
 
 /// <summary>
@@ -47,10 +49,18 @@ public sealed class DeadLetterOptions
     public bool TopicPerSource { get; set; }
 
     /// <summary>
-    /// The SQLite file that keeps dead letters the dead-letter topic could not take. The default is
-    /// "reliablekafka-spill.db" in the current directory.
+    /// The file of the local spill that keeps dead letters the dead-letter topic could not take (see
+    /// <see cref="OpenSpill"/>). The default is "reliablekafka-spill.db" in the current directory.
     /// </summary>
     public string SpillPath { get; set; } = ReliableProducerDefaults.SpillPath;
+
+    /// <summary>
+    /// Opens the local spill at a path (<see cref="SpillPath"/>). Null (the default) means no spill: a dead letter the
+    /// dead-letter topic cannot take is then returned as <see cref="FailureDisposition.Unhandled"/>. The
+    /// ReliableKafka.DeadLetters.Sqlite package sets it with <c>UseSqliteSpill()</c> or
+    /// <c>services.AddReliableKafkaSqliteSpill()</c>.
+    /// </summary>
+    public Func<string, IDeadLetterSpill>? OpenSpill { get; set; }
 
     /// <summary>Returns the dead-letter topic for a message published to <paramref name="topic"/>.</summary>
     /// <param name="topic">The original topic.</param>

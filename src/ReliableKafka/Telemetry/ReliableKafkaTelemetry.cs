@@ -84,9 +84,6 @@ public static class ReliableKafkaTelemetry
     internal static readonly Counter<long> DeadLetteredCounter = Meter.CreateCounter<long>(DeadLettered, "{message}", "Messages written to a dead-letter topic.");
     internal static readonly Counter<long> SpilledCounter = Meter.CreateCounter<long>(Spilled, "{message}", "Messages stored in the local spill.");
     internal static readonly Counter<long> ReplacedCounter = Meter.CreateCounter<long>(Replaced, "{instance}", "Client instances replaced after a fatal error.");
-    internal static readonly Counter<long> OutboxSentCounter = Meter.CreateCounter<long>(OutboxSent, "{event}", "Outbox events published.");
-    internal static readonly Counter<long> OutboxRetriedCounter = Meter.CreateCounter<long>(OutboxRetried, "{event}", "Outbox events rescheduled after a retriable failure.");
-    internal static readonly Counter<long> OutboxDeadCounter = Meter.CreateCounter<long>(OutboxDead, "{event}", "Outbox events that failed for good.");
     internal static readonly Counter<long> ConsumerDuplicatesCounter = Meter.CreateCounter<long>(ConsumerDuplicates, "{event}", "Events skipped as already processed.");
     internal static readonly Histogram<double> DurationHistogram = Meter.CreateHistogram<double>(DeliveryDuration, "ms", "Publish-to-acknowledgement time.");
 

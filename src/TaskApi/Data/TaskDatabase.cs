@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Npgsql;
 using ReliableKafka.Outbox;
+using ReliableKafka.Outbox.PostgreSql;
+using ReliableKafka.Outbox.Sqlite;
 using TaskApi.Hosting;
 
 namespace TaskApi.Data;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using ReliableKafka;
 using ReliableKafka.Consuming;
+using ReliableKafka.DeadLetters.Sqlite;
 using ReliableKafka.Outbox;
 using ReliableKafka.Telemetry;
 using TaskApi.Analytics;
@@ -24,6 +25,7 @@ public static partial class TaskApiServiceCollectionExtensions
 
         // Kafka: one producer per profile (Critical for task-events, Analytics, Metrics), validated at start-up.
         services.AddReliableKafka(configuration);
+        services.AddReliableKafkaSqliteSpill();
 
         // The database, its tables (created before anything else starts), the outbox relay and the task writer.
         services.AddSingleton(provider => TaskDatabase.Create(

@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Data.Sqlite;
 using ReliableKafka.DeadLetters;
+using ReliableKafka.DeadLetters.Sqlite;
 using ReliableKafka.Tests.Infrastructure;
 
 namespace ReliableKafka.Tests.DeadLetters;
@@ -42,9 +43,9 @@ public sealed class DeadLetterTests : IDisposable
         Assert.Equal("dead-letter-queue", outcome.DeadLetter!.Topic);
 
         var record = Assert.Single(TestProducers.ReadAll(_cluster, "dead-letter-queue", 1, TimeSpan.FromSeconds(10)));
-        Assert.Equal("pay-1", Encoding.UTF8.GetString(record.Message.Key!));
-        Assert.Equal("{\"amount\":10}", Encoding.UTF8.GetString(record.Message.Value!));
-        var h = record.Message.Headers.ToDictionary(static x => x.Key, static x => x.GetValueBytes());
+        Assert.Equal("pay-1", Encoding.UTF8.GetString(record.Key!));
+        Assert.Equal("{\"amount\":10}", Encoding.UTF8.GetString(record.Value!));
+        var h = record.Headers.ToDictionary(static x => x.Key, static x => x.GetValueBytes());
         Assert.Equal("evt-42", Encoding.UTF8.GetString(h["event-id"]));
         Assert.Equal("t-1", Encoding.UTF8.GetString(h["trace"]));
         Assert.Equal("payments", Encoding.UTF8.GetString(h["kafka_dlt-original-topic"]));
@@ -70,7 +71,7 @@ public sealed class DeadLetterTests : IDisposable
         Assert.Equal(FailureKind.Fatal, outcome.Kind);
         Assert.Equal(FailureDisposition.DeadLettered, outcome.Disposition);
 
-        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill }, logger: _log);
+        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill, OpenSpill = SqliteDeadLetterSpill.Open }, logger: _log);
         var letter = Assert.Single(replayer.ReadTopic(timeout: TimeSpan.FromSeconds(10)));
         Assert.Equal(DeadLetterSource.Topic, letter.Source);
         Assert.Equal("reports", letter.OriginalTopic);
@@ -86,8 +87,8 @@ public sealed class DeadLetterTests : IDisposable
         var replayed = Assert.Single(await replayer.ReplayAsync([letter]));
         Assert.True(replayed.IsDelivered, replayed.ToString());
         var record = Assert.Single(TestProducers.ReadAll(_cluster, "reports", 1, TimeSpan.FromSeconds(10)));
-        Assert.Equal("quarterly", Encoding.UTF8.GetString(record.Message.Value!));
-        var headers = record.Message.Headers.ToDictionary(static x => x.Key, static x => Encoding.UTF8.GetString(x.GetValueBytes()));
+        Assert.Equal("quarterly", Encoding.UTF8.GetString(record.Value!));
+        var headers = record.Headers.ToDictionary(static x => x.Key, static x => Encoding.UTF8.GetString(x.GetValueBytes()));
         Assert.Equal(letter.Location, headers["rk-replay-of"]);
         Assert.Equal("evt-r1", headers["event-id"]);
         Assert.False(headers.ContainsKey("kafka_dlt-original-topic"));
@@ -122,7 +123,7 @@ public sealed class DeadLetterTests : IDisposable
         }
 
         Assert.Contains(_log.Lines, static l => l.Text.Contains("stored it in the local spill", StringComparison.Ordinal));
-        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill });
+        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill, OpenSpill = SqliteDeadLetterSpill.Open });
         var letter = Assert.Single(replayer.ReadSpilled());
         Assert.Equal(("invoices", "InvalidRecord", "evt-9"), (letter.OriginalTopic, letter.ErrorCode, letter.EventId));
         Assert.Equal("InvalidRecord", Encoding.UTF8.GetString(letter.StoredHeaders.GetLastBytes("rk-error-code")));
@@ -132,7 +133,7 @@ public sealed class DeadLetterTests : IDisposable
 
         Assert.True(replayed.IsDelivered, replayed.ToString());
         Assert.Empty(replayer.ReadSpilled());
-        Assert.Equal("total=99", Encoding.UTF8.GetString(Assert.Single(TestProducers.ReadAll(_cluster, "invoices", 1, TimeSpan.FromSeconds(10))).Message.Value!));
+        Assert.Equal("total=99", Encoding.UTF8.GetString(Assert.Single(TestProducers.ReadAll(_cluster, "invoices", 1, TimeSpan.FromSeconds(10))).Value!));
     }
 
     [Fact]
@@ -147,7 +148,7 @@ public sealed class DeadLetterTests : IDisposable
         Assert.Equal(ErrorCode.MsgSizeTooLarge, outcome.Error);
         Assert.Equal(PersistenceStatus.NotPersisted, outcome.Persistence);
         Assert.Equal(FailureDisposition.SpilledLocally, outcome.Disposition);
-        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill });
+        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill, OpenSpill = SqliteDeadLetterSpill.Open });
         Assert.Equal(huge, Assert.Single(replayer.ReadSpilled()).Value);
     }
 
@@ -160,7 +161,7 @@ public sealed class DeadLetterTests : IDisposable
         var outcome = await producer.PublishAsync("dead-letter-queue", "k", "v");
 
         Assert.Equal(FailureDisposition.SpilledLocally, outcome.Disposition);
-        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill });
+        await using var replayer = new DeadLetterReplayer(_cluster.BootstrapServers, new DeadLetterOptions { SpillPath = _spill, OpenSpill = SqliteDeadLetterSpill.Open });
         Assert.Empty(replayer.ReadTopic(timeout: TimeSpan.FromSeconds(5)));
     }
 

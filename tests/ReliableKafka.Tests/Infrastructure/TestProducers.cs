@@ -1,4 +1,4 @@
-using Confluent.Kafka;
+using ReliableKafka.Reading;
 
 namespace ReliableKafka.Tests.Infrastructure;
 
@@ -14,7 +14,7 @@ internal static class TestProducers
         {
             Profile = ReliabilityProfile.Critical,
             BootstrapServers = cluster.BootstrapServers,
-            DeadLetters = new DeadLetterOptions { SpillPath = spillPath },
+            DeadLetters = new DeadLetterOptions { SpillPath = spillPath, OpenSpill = ReliableKafka.DeadLetters.Sqlite.SqliteDeadLetterSpill.Open },
         };
         foreach (var (key, value) in settings)
         {
@@ -32,28 +32,6 @@ internal static class TestProducers
     ];
 
     /// <summary>Reads every record of a topic (all partitions from the start) until <paramref name="expected"/> arrived or the timeout passed.</summary>
-    public static List<ConsumeResult<byte[]?, byte[]?>> ReadAll(MockKafkaCluster cluster, string topic, int expected, TimeSpan timeout)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).SetLogHandler((_, _) => { }).Build();
-        var partitions = admin.GetMetadata(topic, timeout).Topics.Single(t => t.Topic == topic).Partitions;
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = cluster.BootstrapServers,
-            GroupId = "test-reader-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-        }).SetLogHandler((_, _) => { }).Build();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
-        var records = new List<ConsumeResult<byte[]?, byte[]?>>();
-        var deadline = DateTime.UtcNow + timeout;
-        while (records.Count < expected && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } result)
-            {
-                records.Add(result);
-            }
-        }
-
-        consumer.Close();
-        return records;
-    }
+    public static List<TopicRecord<byte[]?, byte[]?>> ReadAll(MockKafkaCluster cluster, string topic, int expected, TimeSpan timeout) =>
+        ReliableKafka.Testing.TopicReader.ReadAll<byte[]?, byte[]?>(cluster.BootstrapServers, topic, expected, timeout);
 }

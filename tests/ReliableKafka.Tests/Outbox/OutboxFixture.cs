@@ -1,7 +1,8 @@
 using System.Data.Common;
-using Confluent.Kafka;
 using Npgsql;
 using ReliableKafka.Outbox;
+using ReliableKafka.Outbox.PostgreSql;
+using ReliableKafka.Outbox.Sqlite;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Testing;
 
@@ -142,11 +143,11 @@ internal static class OutboxCluster
                 ["socket.timeout.ms"] = "2000",
                 ["linger.ms"] = "1",
             },
-            DeadLetters = new DeadLetterOptions { SpillPath = Path.Combine(Path.GetTempPath(), $"rk-spill-{Guid.NewGuid():N}.db") },
+            DeadLetters = new DeadLetterOptions { SpillPath = Path.Combine(Path.GetTempPath(), $"rk-spill-{Guid.NewGuid():N}.db"), OpenSpill = ReliableKafka.DeadLetters.Sqlite.SqliteDeadLetterSpill.Open },
         });
 
     /// <summary>Every record of a topic; see <see cref="TopicReader.ReadAll"/>.</summary>
-    public static List<ConsumeResult<string, string>> ReadAll(SimulatedCluster cluster, string topic, int expected) =>
+    public static List<ReliableKafka.Reading.TopicRecord<string, string>> ReadAll(SimulatedCluster cluster, string topic, int expected) =>
         TopicReader.ReadAll(cluster.BootstrapServers, topic, expected);
 
     public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => Eventually.WaitUntilAsync(condition, timeout, what);

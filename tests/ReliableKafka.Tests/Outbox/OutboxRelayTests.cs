@@ -59,10 +59,10 @@ public sealed class OutboxRelayTests
         await relay.StopAsync(CancellationToken.None);
 
         var records = OutboxCluster.ReadAll(cluster, "task-events", 300);
-        var eventIds = records.Select(static r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("event-id"))).ToList();
+        var eventIds = records.Select(static r => Encoding.UTF8.GetString(r.Headers.GetLastBytes("event-id"))).ToList();
         Assert.Equal(300, records.Count);
         Assert.Equal(Enumerable.Range(0, 300).Select(static i => $"event-{i}").Order(), eventIds.Order());
-        AssertInOrderPerKey(records.Select(static r => (r.Message.Key, r.Message.Value)));
+        AssertInOrderPerKey(records.Select(static r => (r.Key, r.Value)));
         Assert.Equal(300, relay.Published);
         Assert.Equal(300, await database.ScalarAsync("SELECT COUNT(*) FROM rk_outbox WHERE state = 1 AND sent_offset IS NOT NULL"));
         Assert.Equal(0, await database.ScalarAsync("SELECT COUNT(*) FROM rk_outbox WHERE event_id LIKE 'rolled-back-%'"));
@@ -110,8 +110,8 @@ public sealed class OutboxRelayTests
         var records = OutboxCluster.ReadAll(cluster, "task-events", 41);
 
         Assert.Equal(41, records.Count);
-        Assert.Equal(41, records.Select(static r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("event-id"))).Distinct().Count());
-        AssertInOrderPerKey(records.Select(static r => (r.Message.Key, r.Message.Value)));
+        Assert.Equal(41, records.Select(static r => Encoding.UTF8.GetString(r.Headers.GetLastBytes("event-id"))).Distinct().Count());
+        AssertInOrderPerKey(records.Select(static r => (r.Key, r.Value)));
     }
 
     [Fact]
@@ -141,8 +141,8 @@ public sealed class OutboxRelayTests
         Assert.InRange(backlog.Dead, 1, 3);
         Assert.Equal(1, await database.ScalarAsync("SELECT COUNT(*) FROM rk_outbox WHERE state = 2 AND event_id = 'event-huge' AND last_error LIKE 'Msg%'"));
         Assert.Equal(3 - backlog.Dead, relay.Published);
-        var published = OutboxCluster.ReadAll(cluster, "task-events", (int)relay.Published).Select(static r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("event-id")));
-        var deadLettered = OutboxCluster.ReadAll(cluster, ReliableProducerDefaults.DeadLetterTopic, (int)backlog.Dead).Select(static r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("event-id")));
+        var published = OutboxCluster.ReadAll(cluster, "task-events", (int)relay.Published).Select(static r => Encoding.UTF8.GetString(r.Headers.GetLastBytes("event-id")));
+        var deadLettered = OutboxCluster.ReadAll(cluster, ReliableProducerDefaults.DeadLetterTopic, (int)backlog.Dead).Select(static r => Encoding.UTF8.GetString(r.Headers.GetLastBytes("event-id")));
         Assert.Equal(["event-huge", "event-small-0", "event-small-1"], published.Concat(deadLettered).Order());
         Assert.Contains("event-huge", deadLettered);
     }
@@ -204,7 +204,7 @@ public sealed class OutboxRelayTests
 
         var records = OutboxCluster.ReadAll(cluster, "task-events", 1000);
         Assert.Equal(1000, records.Count);
-        Assert.Equal(1000, records.Select(static r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("event-id"))).Distinct().Count());
+        Assert.Equal(1000, records.Select(static r => Encoding.UTF8.GetString(r.Headers.GetLastBytes("event-id"))).Distinct().Count());
         Assert.Equal(1000, relayA.Published + relayB.Published);
         Assert.True(relayA.Published > 0 && relayB.Published > 0, $"both relays should have published (a: {relayA.Published}, b: {relayB.Published})");
     }

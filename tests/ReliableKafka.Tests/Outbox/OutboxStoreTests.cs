@@ -1,4 +1,6 @@
 using ReliableKafka.Outbox;
+using ReliableKafka.Outbox.PostgreSql;
+using ReliableKafka.Outbox.Sqlite;
 
 namespace ReliableKafka.Tests.Outbox;
 

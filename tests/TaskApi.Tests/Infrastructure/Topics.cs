@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Confluent.Kafka;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Testing;
 
@@ -21,22 +20,22 @@ internal static class Topics
     }
 
     /// <summary>Every record of <paramref name="topic"/>; see <see cref="TopicReader.ReadAll"/>.</summary>
-    public static List<ConsumeResult<string, string>> ReadAll(string bootstrapServers, string topic, int expected) =>
+    public static List<ReliableKafka.Reading.TopicRecord<string, string>> ReadAll(string bootstrapServers, string topic, int expected) =>
         TopicReader.ReadAll(bootstrapServers, topic, expected);
 
     public static List<TaskEventRecord> ReadTaskEvents(string bootstrapServers, int expected) =>
         ReadAll(bootstrapServers, "task-events", expected).Select(static r =>
         {
-            var value = JsonDocument.Parse(r.Message.Value).RootElement.Clone();
+            var value = JsonDocument.Parse(r.Value).RootElement.Clone();
             return new TaskEventRecord(
-                r.Message.Key,
-                Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("event-id")),
+                r.Key,
+                Encoding.UTF8.GetString(r.Headers.GetLastBytes("event-id")),
                 value.GetProperty("event_type").GetString()!,
                 value.GetProperty("event_id").GetString()!,
                 value.GetProperty("task_id").GetString()!,
                 value.GetProperty("title").GetString()!,
                 value,
-                r.Partition.Value,
-                r.Offset.Value);
+                r.Partition,
+                r.Offset);
         }).ToList();
 }

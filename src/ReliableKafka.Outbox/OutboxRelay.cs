@@ -4,7 +4,6 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using ReliableKafka.Telemetry;
 
 namespace ReliableKafka.Outbox;
 
@@ -145,9 +144,9 @@ public sealed partial class OutboxRelay : BackgroundService
         // Recorded even when stopping: the outcomes are known, and re-publishing them would only make duplicates.
         await _store.CompleteAsync(_owner, completions, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Add(ref _published, sent);
-        Count(ReliableKafkaTelemetry.OutboxSentCounter, sent);
-        Count(ReliableKafkaTelemetry.OutboxRetriedCounter, retried);
-        Count(ReliableKafkaTelemetry.OutboxDeadCounter, dead);
+        Count(OutboxTelemetry.OutboxSentCounter, sent);
+        Count(OutboxTelemetry.OutboxRetriedCounter, retried);
+        Count(OutboxTelemetry.OutboxDeadCounter, dead);
         return batch.Count;
     }
 

@@ -3,13 +3,14 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Data.Sqlite;
 
-namespace ReliableKafka.DeadLetters;
+namespace ReliableKafka.DeadLetters.Sqlite;
 
 /// <summary>
 /// A SQLite file that keeps dead letters the dead-letter topic could not take: the message as it would have been
-/// written there (key, value, original and dead-letter headers). Each write is committed before it returns.
+/// written there (key, value, original and dead-letter headers). Each write is committed (WAL, synchronous=FULL)
+/// before it returns. Safe for several threads; other processes (<c>rk dlq</c>) may read and delete at the same time.
 /// </summary>
-internal sealed class LocalSpillStore : IDisposable
+public sealed class SqliteDeadLetterSpill : IDeadLetterSpill
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS spilled_dead_letters (
@@ -27,15 +28,23 @@ internal sealed class LocalSpillStore : IDisposable
     private readonly Lock _gate = new();
     private SqliteConnection? _connection;
 
-    public LocalSpillStore(string path)
+    /// <summary>Creates a spill over a SQLite file; the file is created at the first write.</summary>
+    /// <param name="path">The file, relative to the current directory or absolute.</param>
+    public SqliteDeadLetterSpill(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         _path = Path.GetFullPath(path);
     }
 
-    public string FilePath => _path;
+    /// <summary>The file, full path.</summary>
+    public string Location => _path;
 
-    /// <summary>Stores one dead letter and returns its id.</summary>
+    /// <summary>Opens a spill over the SQLite file at <paramref name="path"/>; fits <see cref="DeadLetterOptions.OpenSpill"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The spill.</returns>
+    public static IDeadLetterSpill Open(string path) => new SqliteDeadLetterSpill(path);
+
+    /// <inheritdoc />
     public long Add(string deadLetterTopic, string deadLetterError, byte[]? key, byte[]? value, Headers headers, DateTimeOffset at)
     {
         lock (_gate)
@@ -57,7 +66,8 @@ internal sealed class LocalSpillStore : IDisposable
         }
     }
 
-    /// <summary>Every spilled dead letter, oldest first. An absent file holds none.</summary>
+    /// <inheritdoc />
+    /// <exception cref="SqliteException">The file is not a spill file.</exception>
     public IReadOnlyList<DeadLetter> ReadAll()
     {
         lock (_gate)
@@ -78,7 +88,7 @@ internal sealed class LocalSpillStore : IDisposable
                 var key = reader.IsDBNull(1) ? null : (byte[])reader[1];
                 var value = reader.IsDBNull(2) ? null : (byte[])reader[2];
                 var headers = DecodeHeaders((byte[])reader[3]);
-                if (DeadLetter.FromParts(DeadLetterSource.Spill, $"spill/{id}", null, id, key, value, headers) is { } letter)
+                if (DeadLetter.FromSpill(id, key, value, headers) is { } letter)
                 {
                     letters.Add(letter);
                 }
@@ -88,7 +98,7 @@ internal sealed class LocalSpillStore : IDisposable
         }
     }
 
-    /// <summary>Removes a spilled dead letter (after it was replayed).</summary>
+    /// <inheritdoc />
     public bool Delete(long id)
     {
         lock (_gate)
@@ -106,6 +116,7 @@ internal sealed class LocalSpillStore : IDisposable
         }
     }
 
+    /// <summary>Closes the file.</summary>
     public void Dispose()
     {
         lock (_gate)

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
-namespace ReliableKafka.Outbox;
+namespace ReliableKafka.Outbox.Sqlite;
 
 /// <summary>
 /// The outbox in a SQLite file (WAL journal): the embedded default, for one service process. Each connection runs with
@@ -65,7 +65,8 @@ public sealed class SqliteOutboxStore : OutboxStore
         }
     }
 
-    internal override bool IsSingleProcess => true;
+    /// <inheritdoc />
+    protected override bool IsSingleProcess => true;
 
     private sealed class Turn(SemaphoreSlim gate) : IDisposable
     {
@@ -80,7 +81,8 @@ public sealed class SqliteOutboxStore : OutboxStore
         }
     }
 
-    private protected override string SchemaSql => """
+    /// <inheritdoc />
+    protected override string SchemaSql => """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS rk_outbox (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -104,7 +106,8 @@ public sealed class SqliteOutboxStore : OutboxStore
         CREATE INDEX IF NOT EXISTS rk_outbox_pending_key ON rk_outbox (topic, message_key, id) WHERE state = 0;
         """;
 
-    private protected override string ClaimSql => """
+    /// <inheritdoc />
+    protected override string ClaimSql => """
         UPDATE rk_outbox SET lease_owner = @owner, lease_until = @lease_until, attempts = attempts + 1
         WHERE id IN (
             SELECT o.id FROM rk_outbox o

@@ -6,7 +6,8 @@ namespace ReliableKafka.Outbox;
 /// <summary>
 /// The outbox table: the service writes events into it inside its own database transaction
 /// (<see cref="EnqueueAsync"/>), and <see cref="OutboxRelay"/> publishes them. Implemented for SQLite
-/// (<see cref="SqliteOutboxStore"/>) and PostgreSQL (<see cref="PostgreSqlOutboxStore"/>).
+/// (<c>SqliteOutboxStore</c> in ReliableKafka.Outbox.Sqlite) and PostgreSQL (<c>PostgreSqlOutboxStore</c> in
+/// ReliableKafka.Outbox.PostgreSql); a subclass supplies the connection and the dialect's SQL.
 /// </summary>
 /// <remarks>
 /// Rows are claimed with a lease, so a crashed relay's rows come back after the lease, and several relays (several
@@ -17,7 +18,9 @@ public abstract class OutboxStore
 {
     private readonly TimeProvider _time;
 
-    private protected OutboxStore(TimeProvider? time) => _time = time ?? TimeProvider.System;
+    /// <summary>Creates the store.</summary>
+    /// <param name="time">The clock; the system clock when null.</param>
+    protected OutboxStore(TimeProvider? time) => _time = time ?? TimeProvider.System;
 
     /// <summary>A short name of the database kind ("sqlite", "postgresql").</summary>
     public abstract string Kind { get; }
@@ -96,20 +99,20 @@ public abstract class OutboxStore
     }
 
     /// <summary>The DDL of the outbox table, in this database's dialect.</summary>
-    private protected abstract string SchemaSql { get; }
+    protected abstract string SchemaSql { get; }
 
     /// <summary>
     /// The claim statement: leases up to @max publishable rows (pending, due, not leased, and the oldest pending row of
     /// their key) to @owner until @lease_until, adds one attempt, and returns id, topic, message_key, message_value,
     /// headers, event_id, created_at, attempts.
     /// </summary>
-    private protected abstract string ClaimSql { get; }
+    protected abstract string ClaimSql { get; }
 
     /// <summary>
     /// Optional set-based form of the sent update, taking arrays @ids, @partitions and @offsets (with @now and @owner);
     /// null when the database has no arrays (SQLite).
     /// </summary>
-    private protected virtual string? SentManySql => null;
+    protected virtual string? SentManySql => null;
 
     /// <summary>Leases up to <paramref name="max"/> publishable events to <paramref name="owner"/>, oldest first.</summary>
     internal async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken)
@@ -248,7 +251,7 @@ public abstract class OutboxStore
     }
 
     /// <summary>True when only one process can use the store at a time (SQLite): every lease is then this process's to release at start.</summary>
-    internal abstract bool IsSingleProcess { get; }
+    protected internal abstract bool IsSingleProcess { get; }
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Npgsql;
 
-namespace ReliableKafka.Outbox;
+namespace ReliableKafka.Outbox.PostgreSql;
 
 /// <summary>
 /// The outbox in PostgreSQL, for production: several service instances may run relays at once; rows are claimed with
@@ -35,9 +35,11 @@ public sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable, IDisp
     /// <summary>Closes the connection pool.</summary>
     public void Dispose() => _dataSource.Dispose();
 
-    internal override bool IsSingleProcess => false;
+    /// <inheritdoc />
+    protected override bool IsSingleProcess => false;
 
-    private protected override string SchemaSql => """
+    /// <inheritdoc />
+    protected override string SchemaSql => """
         BEGIN;
         SELECT pg_advisory_xact_lock(727001);
         CREATE TABLE IF NOT EXISTS rk_outbox (
@@ -63,14 +65,16 @@ public sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable, IDisp
         COMMIT;
         """;
 
-    private protected override string? SentManySql => """
+    /// <inheritdoc />
+    protected override string? SentManySql => """
         UPDATE rk_outbox o SET state = 1, sent_at = @now, sent_partition = u.sent_partition, sent_offset = u.sent_offset,
             lease_owner = NULL, lease_until = 0, last_error = NULL
         FROM unnest(@ids, @partitions, @offsets) AS u(id, sent_partition, sent_offset)
         WHERE o.id = u.id AND o.lease_owner = @owner
         """;
 
-    private protected override string ClaimSql => """
+    /// <inheritdoc />
+    protected override string ClaimSql => """
         UPDATE rk_outbox o SET lease_owner = @owner, lease_until = @lease_until, attempts = o.attempts + 1
         FROM (
             SELECT c.id FROM rk_outbox c
