@@ -4,6 +4,7 @@ using ReliableKafka.Cli.Bench;
 using ReliableKafka.Cli.Common;
 using ReliableKafka.Cli.Dlq;
 using ReliableKafka.Cli.Doctor;
+using ReliableKafka.Cli.Faults;
 using ReliableKafka.Cli.Lint;
 using Spectre.Console.Cli;
 using Spectre.Console.Cli.Testing;
@@ -30,6 +31,7 @@ internal static class RkInProcess
             config.UseStrictParsing();
             config.AddAdvise();
             config.AddLint();
+            config.AddFaultBranch();
             config.AddDoctor();
             config.AddDlqBranch();
             config.AddBench();
