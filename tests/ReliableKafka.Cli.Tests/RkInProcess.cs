@@ -1,6 +1,7 @@
 using ReliableKafka.Cli.Advise;
 using ReliableKafka.Cli.Audit;
 using ReliableKafka.Cli.Bench;
+using ReliableKafka.Cli.Cluster;
 using ReliableKafka.Cli.Common;
 using ReliableKafka.Cli.Dlq;
 using ReliableKafka.Cli.Doctor;
@@ -28,6 +29,7 @@ internal static class RkInProcess
         {
             config.SetApplicationName("rk");
             config.RegisterStandardError(standardError);
+            config.AddCluster();
             config.UseStrictParsing();
             config.AddAdvise();
             config.AddLint();
