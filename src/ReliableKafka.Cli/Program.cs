@@ -29,9 +29,7 @@ app.Configure(config =>
 {
     config.SetApplicationName("rk");
     config.RegisterStandardError(standardError);
-    config.AddCommand<ClusterCommand>("cluster")
-        .WithDescription("Run a simulated Kafka cluster (brokers on consecutive ports, a JSON control API) in the foreground.")
-        .WithExample("cluster", "--brokers", "3", "--port", "19092", "--topic", "task-events:3:3:2");
+    config.AddCluster();
     config.UseStrictParsing();
     config.AddAdvise();
     config.AddLint();

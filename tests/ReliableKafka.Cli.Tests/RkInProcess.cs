@@ -1,9 +1,11 @@
 using ReliableKafka.Cli.Advise;
 using ReliableKafka.Cli.Audit;
 using ReliableKafka.Cli.Bench;
+using ReliableKafka.Cli.Cluster;
 using ReliableKafka.Cli.Common;
 using ReliableKafka.Cli.Dlq;
 using ReliableKafka.Cli.Doctor;
+using ReliableKafka.Cli.Faults;
 using ReliableKafka.Cli.Lint;
 using Spectre.Console.Cli;
 using Spectre.Console.Cli.Testing;
@@ -27,9 +29,11 @@ internal static class RkInProcess
         {
             config.SetApplicationName("rk");
             config.RegisterStandardError(standardError);
+            config.AddCluster();
             config.UseStrictParsing();
             config.AddAdvise();
             config.AddLint();
+            config.AddFaultBranch();
             config.AddDoctor();
             config.AddDlqBranch();
             config.AddBench();

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Control;
 using Spectre.Console;
@@ -10,7 +11,7 @@ using Spectre.Console.Cli;
 namespace ReliableKafka.Cli.Cluster;
 
 /// <summary><c>rk cluster</c>: runs a simulated cluster until Ctrl-C or SIGTERM.</summary>
-internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
+internal sealed class ClusterCommand(IAnsiConsole console, StandardError standardError) : AsyncCommand<ClusterCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -116,12 +117,12 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
         }
         catch (InvalidDataException e)
         {
-            await Console.Error.WriteLineAsync($"rk cluster: cannot load --data-dir {settings.DataDir}: {e.Message}").ConfigureAwait(false);
+            await standardError.WriteLineAsync($"rk cluster: cannot load --data-dir {settings.DataDir}: {e.Message}").ConfigureAwait(false);
             return 2;
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            await Console.Error.WriteLineAsync($"rk cluster: cannot listen on {settings.Host}:{settings.Port}-{settings.Port + settings.Brokers - 1}: {e.Message}. Choose other ports with --port.").ConfigureAwait(false);
+            await standardError.WriteLineAsync($"rk cluster: cannot listen on {settings.Host}:{settings.Port}-{settings.Port + settings.Brokers - 1}: {e.Message}. Choose other ports with --port.").ConfigureAwait(false);
             return 2;
         }
 
@@ -132,7 +133,7 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
                 var (name, topic) = TopicSpec.Parse(spec, settings.Brokers, out _)!.Value;
                 if (cluster.Describe().Topics.Any(t => t.Name == name))
                 {
-                    await Console.Error.WriteLineAsync($"rk cluster: topic {name} already exists in --data-dir; keeping it as it is.").ConfigureAwait(false);
+                    await standardError.WriteLineAsync($"rk cluster: topic {name} already exists in --data-dir; keeping it as it is.").ConfigureAwait(false);
                     continue;
                 }
 
@@ -158,22 +159,22 @@ internal sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
             }
             catch (IOException)
             {
-                await Console.Error.WriteLineAsync($"rk cluster: cannot listen on {settings.Host}:{settings.ControlPort} for the control API. Choose another port with --control-port.").ConfigureAwait(false);
+                await standardError.WriteLineAsync($"rk cluster: cannot listen on {settings.Host}:{settings.ControlPort} for the control API. Choose another port with --control-port.").ConfigureAwait(false);
                 return 2;
             }
 
             await using var served = control.ConfigureAwait(false);
 
-            Console.Out.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
-            await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync($"rk cluster: {settings.Brokers} brokers up; control API on http://{settings.Host}:{settings.ControlPort}/cluster; Ctrl-C stops.").ConfigureAwait(false);
+            console.WriteRaw($"bootstrap.servers={cluster.BootstrapServers}");
+            await console.Profile.Out.Writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await standardError.WriteLineAsync($"rk cluster: {settings.Brokers} brokers up; control API on http://{settings.Host}:{settings.ControlPort}/cluster; Ctrl-C stops.").ConfigureAwait(false);
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                await Console.Error.WriteLineAsync("rk cluster: stopping.").ConfigureAwait(false);
+                await standardError.WriteLineAsync("rk cluster: stopping.").ConfigureAwait(false);
             }
         }
 

@@ -1,4 +1,6 @@
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ReliableKafka.Cli.Faults;
@@ -8,7 +10,7 @@ namespace ReliableKafka.Cli.Faults;
 /// <c>stop</c> and <c>start</c> are <c>shutdown</c> and <c>restart</c> under the names <c>rk audit --fault-command</c>
 /// passes as <c>{action}</c>, so <c>rk fault {action} {broker}</c> is a fault command as it is.
 /// </summary>
-internal sealed class BrokerCommand : FaultCommand<BrokerSettings>
+internal sealed class BrokerCommand(IAnsiConsole console, StandardError standardError) : FaultCommand<BrokerSettings>(console, standardError)
 {
     /// <summary>The actions, with their help text.</summary>
     public static readonly IReadOnlyList<(string Name, string Description)> Actions =
@@ -28,15 +30,15 @@ internal sealed class BrokerCommand : FaultCommand<BrokerSettings>
         return context.Name switch
         {
             "crash" => Answer(control.BrokerActionAsync(new CrashBroker(broker), cancellationToken),
-                _ => FaultOutput.Line($"broker {broker} crashed; its partitions elect other leaders; 'rk fault restart {broker}' restarts it")),
+                _ => Output.Line($"broker {broker} crashed; its partitions elect other leaders; 'rk fault restart {broker}' restarts it")),
             "restart" or "start" => Answer(control.BrokerActionAsync(new RestartBroker(broker), cancellationToken),
-                _ => FaultOutput.Line($"broker {broker} is up; it rejoins as a follower and catches up")),
+                _ => Output.Line($"broker {broker} is up; it rejoins as a follower and catches up")),
             "shutdown" or "stop" => Answer(control.BrokerActionAsync(new ShutdownBroker(broker), cancellationToken),
-                _ => FaultOutput.Line($"broker {broker} shut down cleanly (its leaderships moved first); 'rk fault restart {broker}' restarts it")),
+                _ => Output.Line($"broker {broker} shut down cleanly (its leaderships moved first); 'rk fault restart {broker}' restarts it")),
             "pause" => Answer(control.ApplyAsync(new PauseBroker(broker), cancellationToken),
-                fault => FaultOutput.Added(fault, $"'rk fault resume {broker}' resumes it")),
+                fault => Output.Added(fault, $"'rk fault resume {broker}' resumes it")),
             _ => Answer(control.ResumeAsync(broker, cancellationToken),
-                resumed => FaultOutput.Line(resumed.Resumed.Count == 0 ? $"broker {broker} was not paused" : $"broker {broker} resumed (ended {string.Join(", ", resumed.Resumed)})")),
+                resumed => Output.Line(resumed.Resumed.Count == 0 ? $"broker {broker} was not paused" : $"broker {broker} resumed (ended {string.Join(", ", resumed.Resumed)})")),
         };
     }
 }

@@ -1,11 +1,13 @@
 using System.ComponentModel;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault clear [ID]</c>: ends one fault, or all of them (paused brokers resume; crashed brokers stay down).</summary>
-internal sealed class ClearCommand : FaultCommand<ClearCommand.Settings>
+internal sealed class ClearCommand(IAnsiConsole console, StandardError standardError) : FaultCommand<ClearCommand.Settings>(console, standardError)
 {
     public sealed class Settings : FaultSettings
     {
@@ -16,6 +18,6 @@ internal sealed class ClearCommand : FaultCommand<ClearCommand.Settings>
 
     protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         settings.Id is null
-            ? Answer(control.ClearFaultsAsync(cancellationToken), cleared => FaultOutput.Line($"cleared {cleared.Cleared} fault(s)"))
-            : Answer(control.RemoveFaultAsync(settings.Id, cancellationToken), removed => FaultOutput.Line($"removed {removed.Removed}"));
+            ? Answer(control.ClearFaultsAsync(cancellationToken), cleared => Output.Line($"cleared {cleared.Cleared} fault(s)"))
+            : Answer(control.RemoveFaultAsync(settings.Id, cancellationToken), removed => Output.Line($"removed {removed.Removed}"));
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Faults;
 using Spectre.Console;
@@ -7,7 +8,7 @@ using Spectre.Console.Cli;
 namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault cut BROKER [--client-id ID] [--mode blackhole|reset]</c>: the network-cut fault between clients and a broker.</summary>
-internal sealed class CutCommand : FaultCommand<CutCommand.Settings>
+internal sealed class CutCommand(IAnsiConsole console, StandardError standardError) : FaultCommand<CutCommand.Settings>(console, standardError)
 {
     public sealed class Settings : BrokerSettings
     {
@@ -27,5 +28,5 @@ internal sealed class CutCommand : FaultCommand<CutCommand.Settings>
     protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         Answer(
             control.ApplyAsync(new CutNetwork(settings.Broker, ClientId: settings.ClientId, Mode: settings.Mode == "reset" ? NetworkCutMode.Reset : NetworkCutMode.Blackhole), cancellationToken),
-            fault => FaultOutput.Added(fault));
+            fault => Output.Added(fault));
 }

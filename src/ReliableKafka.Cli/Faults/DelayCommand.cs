@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -6,7 +7,7 @@ using Spectre.Console.Cli;
 namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault delay BROKER --ms N [--api API]</c>: a slow broker (responses wait after the request took effect).</summary>
-internal sealed class DelayCommand : FaultCommand<DelayCommand.Settings>
+internal sealed class DelayCommand(IAnsiConsole console, StandardError standardError) : FaultCommand<DelayCommand.Settings>(console, standardError)
 {
     public sealed class Settings : BrokerSettings
     {
@@ -29,5 +30,5 @@ internal sealed class DelayCommand : FaultCommand<DelayCommand.Settings>
     protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         Answer(
             control.ApplyAsync(new DelayResponses(settings.Broker, Milliseconds: settings.Ms!.Value, Api: settings.Api is null ? null : ParseApi(settings.Api)), cancellationToken),
-            fault => FaultOutput.Added(fault));
+            fault => Output.Added(fault));
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -6,7 +7,7 @@ using Spectre.Console.Cli;
 namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault drop-acks BROKER [--count N]</c>: the drop-produce-responses fault (the append happens, the answer is lost).</summary>
-internal sealed class DropAcksCommand : FaultCommand<DropAcksCommand.Settings>
+internal sealed class DropAcksCommand(IAnsiConsole console, StandardError standardError) : FaultCommand<DropAcksCommand.Settings>(console, standardError)
 {
     public sealed class Settings : BrokerSettings
     {
@@ -20,5 +21,5 @@ internal sealed class DropAcksCommand : FaultCommand<DropAcksCommand.Settings>
     }
 
     protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        Answer(control.ApplyAsync(new DropProduceResponses(settings.Broker, Count: settings.Count), cancellationToken), fault => FaultOutput.Added(fault));
+        Answer(control.ApplyAsync(new DropProduceResponses(settings.Broker, Count: settings.Count), cancellationToken), fault => Output.Added(fault));
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Protocol;
 using Spectre.Console;
@@ -7,7 +8,7 @@ using Spectre.Console.Cli;
 namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault error BROKER --code CODE [--api API] [--count N] [--topic T] [--partition P]</c>: answers requests with a Kafka error and no effect.</summary>
-internal sealed class ErrorCommand : FaultCommand<ErrorCommand.Settings>
+internal sealed class ErrorCommand(IAnsiConsole console, StandardError standardError) : FaultCommand<ErrorCommand.Settings>(console, standardError)
 {
     public sealed class Settings : BrokerSettings
     {
@@ -58,6 +59,6 @@ internal sealed class ErrorCommand : FaultCommand<ErrorCommand.Settings>
         }
 
         var fault = new InjectError(settings.Broker, Api: ParseApi(settings.Api), Error: error, Count: settings.Count, Topic: settings.Topic, Partition: settings.Partition);
-        return Answer(control.ApplyAsync(fault, cancellationToken), added => FaultOutput.Added(added));
+        return Answer(control.ApplyAsync(fault, cancellationToken), added => Output.Added(added));
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -7,7 +8,7 @@ using Spectre.Console.Cli;
 namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault events</c>: the cluster's ground truth (GET /events), filtered.</summary>
-internal sealed class EventsCommand : FaultCommand<EventsCommand.Settings>
+internal sealed class EventsCommand(IAnsiConsole console, StandardError standardError) : FaultCommand<EventsCommand.Settings>(console, standardError)
 {
     public sealed class Settings : FaultSettings
     {
@@ -33,11 +34,11 @@ internal sealed class EventsCommand : FaultCommand<EventsCommand.Settings>
     }
 
     protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        Answer(control.GetEventsAsync(new EventQuery(settings.Kind, settings.Topic, settings.Partition, settings.Broker, settings.Since), cancellationToken), static events =>
+        Answer(control.GetEventsAsync(new EventQuery(settings.Kind, settings.Topic, settings.Partition, settings.Broker, settings.Since), cancellationToken), events =>
         {
             if (events.Count == 0)
             {
-                FaultOutput.Line("no events");
+                Output.Line("no events");
                 return;
             }
 
@@ -55,6 +56,6 @@ internal sealed class EventsCommand : FaultCommand<EventsCommand.Settings>
                     new Text(e.Detail ?? ""));
             }
 
-            AnsiConsole.Write(table);
+            Output.Write(table);
         });
 }

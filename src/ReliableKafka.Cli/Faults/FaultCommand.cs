@@ -1,6 +1,8 @@
 using System.Globalization;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Protocol;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ReliableKafka.Cli.Faults;
@@ -10,9 +12,12 @@ namespace ReliableKafka.Cli.Faults;
 /// <see cref="SimulatorControlClient"/>, its answer printed as JSON (<c>--json</c>) or as a short line or table. Exit
 /// codes are in <see cref="FaultConstants"/>.
 /// </summary>
-internal abstract class FaultCommand<TSettings> : AsyncCommand<TSettings>
+internal abstract class FaultCommand<TSettings>(IAnsiConsole console, StandardError standardError) : AsyncCommand<TSettings>
     where TSettings : FaultSettings
 {
+    /// <summary>Where a success is printed for people.</summary>
+    protected FaultOutput Output { get; } = new(console);
+
     /// <summary>Makes the call; <see cref="Answer"/> wraps the client's answer with how to print it.</summary>
     /// <exception cref="FaultRefusedException">The request cannot be made as given (an unknown API or error name).</exception>
     protected abstract Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, TSettings settings, CancellationToken cancellationToken);
@@ -39,7 +44,7 @@ internal abstract class FaultCommand<TSettings> : AsyncCommand<TSettings>
         }
         catch (InvalidDataException e)
         {
-            await Console.Error.WriteLineAsync($"rk fault: {e.Message}; is --control the control API of 'rk cluster'?").ConfigureAwait(false);
+            await standardError.WriteLineAsync($"rk fault: {e.Message}; is --control the control API of 'rk cluster'?").ConfigureAwait(false);
             return FaultConstants.BadUsage;
         }
 
@@ -50,7 +55,7 @@ internal abstract class FaultCommand<TSettings> : AsyncCommand<TSettings>
 
         if (settings.Json)
         {
-            await Console.Out.WriteLineAsync(outcome.Json.Trim()).ConfigureAwait(false);
+            console.WriteRaw(outcome.Json.Trim());
         }
         else
         {
@@ -74,15 +79,15 @@ internal abstract class FaultCommand<TSettings> : AsyncCommand<TSettings>
             ? key
             : throw new FaultRefusedException($"Unknown API '{text}'; use one of {string.Join(", ", Enum.GetNames<ApiKey>())}.");
 
-    private static async Task<int> RefusedAsync(string message)
+    private async Task<int> RefusedAsync(string message)
     {
-        await Console.Error.WriteLineAsync($"rk fault: {message}").ConfigureAwait(false);
+        await standardError.WriteLineAsync($"rk fault: {message}").ConfigureAwait(false);
         return FaultConstants.Refused;
     }
 
-    private static async Task<int> UnreachableAsync(TSettings settings, string reason)
+    private async Task<int> UnreachableAsync(TSettings settings, string reason)
     {
-        await Console.Error.WriteLineAsync(
+        await standardError.WriteLineAsync(
             $"rk fault: cannot reach the control API at {settings.ControlUrl} ({reason}). Start the cluster with 'rk cluster' (its control API listens on "
             + $"{FaultConstants.DefaultControl} unless --control-port says otherwise), or pass --control URL (or set {FaultConstants.ControlVariable}).").ConfigureAwait(false);
         return FaultConstants.BadUsage;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -6,7 +7,7 @@ using Spectre.Console.Cli;
 namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault lag TOPIC PARTITION BROKER (--stop | --ms N)</c>: the follower-lag fault (a stopped or slow follower).</summary>
-internal sealed class LagCommand : FaultCommand<LagCommand.Settings>
+internal sealed class LagCommand(IAnsiConsole console, StandardError standardError) : FaultCommand<LagCommand.Settings>(console, standardError)
 {
     public sealed class Settings : PartitionSettings
     {
@@ -36,10 +37,10 @@ internal sealed class LagCommand : FaultCommand<LagCommand.Settings>
             {
                 if (settings.Ms == 0)
                 {
-                    FaultOutput.Line($"follower {settings.Broker} of {settings.Topic}[{settings.Partition}] copies without delay again");
+                    Output.Line($"follower {settings.Broker} of {settings.Topic}[{settings.Partition}] copies without delay again");
                     return;
                 }
 
-                FaultOutput.Added(fault, $"'rk fault clear {fault.Id}' or 'rk fault lag {settings.Topic} {settings.Partition} {settings.Broker} --ms 0' ends it");
+                Output.Added(fault, $"'rk fault clear {fault.Id}' or 'rk fault lag {settings.Topic} {settings.Partition} {settings.Broker} --ms 0' ends it");
             });
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReliableKafka.Cli.Common;
 using ReliableKafka.Simulator.Control;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -6,14 +7,14 @@ using Spectre.Console.Cli;
 namespace ReliableKafka.Cli.Faults;
 
 /// <summary><c>rk fault list</c>: the faults in force (GET /faults).</summary>
-internal sealed class ListCommand : FaultCommand<FaultSettings>
+internal sealed class ListCommand(IAnsiConsole console, StandardError standardError) : FaultCommand<FaultSettings>(console, standardError)
 {
     protected override Task<Outcome> CallAsync(SimulatorControlClient control, CommandContext context, FaultSettings settings, CancellationToken cancellationToken) =>
-        Answer(control.GetFaultsAsync(cancellationToken), static faults =>
+        Answer(control.GetFaultsAsync(cancellationToken), faults =>
         {
             if (faults.Count == 0)
             {
-                FaultOutput.Line("no faults in force");
+                Output.Line("no faults in force");
                 return;
             }
 
@@ -28,6 +29,6 @@ internal sealed class ListCommand : FaultCommand<FaultSettings>
                     new Text(fault.Description));
             }
 
-            AnsiConsole.Write(table);
+            Output.Write(table);
         });
 }

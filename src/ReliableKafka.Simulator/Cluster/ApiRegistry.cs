@@ -15,7 +15,7 @@ public static class ApiRegistry
 
     /// <summary>Every API served, by API key.</summary>
     public static IReadOnlyList<SupportedApi> Apis { get; } =
-        [.. ByKey.Values.OrderBy(static r => r.Key).Select(static r => new SupportedApi((short)r.Key, r.Key.ToString(), r.MinVersion, r.MaxVersion))];
+        [.. ByKey.Values.OrderBy(static r => r.Key).Select(static r => new SupportedApi(r.Key, r.MinVersion, r.MaxVersion))];
 
     /// <summary>The served version ranges, by API key: what ApiVersions advertises.</summary>
     internal static IReadOnlyList<ApiVersionRange> Ranges { get; } = [.. ByKey.Values.OrderBy(static r => r.Key).Select(static r => r.Range)];

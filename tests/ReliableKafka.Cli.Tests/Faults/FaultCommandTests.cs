@@ -8,16 +8,19 @@ using Confluent.Kafka;
 
 namespace ReliableKafka.Cli.Tests.Faults;
 
-/// <summary><c>rk fault</c> as a process against a real <c>rk cluster</c>; effects checked through GET /cluster, /faults and /events.</summary>
+/// <summary>
+/// <c>rk fault</c> run in the test process against a simulated cluster whose control API is served on a real socket, as
+/// <c>rk cluster</c> serves it; effects checked through GET /cluster, /faults and /events. The address is always passed
+/// with --control, never through $RK_CONTROL, which the process shares. <see cref="FaultEndToEndTests"/> runs rk itself.
+/// </summary>
 public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClassFixture<FaultCommandTests.Cluster>
 {
     [Fact]
     public async Task Crash_takes_the_leader_down_restart_brings_it_back_and_leader_and_shutdown_move_leadership()
     {
         // Its own cluster: this test leaves brokers down.
-        var (rk, _, controlPort) = await RkCluster.StartAsync("--topic", "orders:1:3:2");
-        await using var _ = rk;
-        var control = $"http://127.0.0.1:{controlPort}";
+        await using var own = await ControlledCluster.StartAsync("orders", partitions: 1);
+        var control = own.Control;
         using var http = new HttpClient { BaseAddress = new Uri(control) };
         var leader = Partition(await ClusterAsync(http), "orders", 0).GetProperty("leader").GetInt32();
 
@@ -169,25 +172,17 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
     [InlineData("cut 1 --mode drop", "--mode must be blackhole or reset, not 'drop'.")]
     public async Task Bad_usage_exits_2_with_a_clear_message(string command, string expected)
     {
-        var usage = await FaultAsync(null, command.Split(' '));
+        // A control API that is never called: each of these is refused before any request.
+        var usage = await FaultAsync(cluster.Control, command.Split(' '));
 
         Assert.Equal(2, usage.Exit);
         Assert.Contains(expected, usage.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task An_unreachable_control_api_exits_2_within_the_bound_and_says_how_to_fix_it()
+    public async Task A_control_api_that_never_answers_exits_2_within_the_bound()
     {
-        // Nothing listens on a closed port (the address comes from RK_CONTROL); a listener that never answers is silent.
-        var closed = RkProcess.FreePorts(1);
-        await using (var refused = RkProcess.Start(new Dictionary<string, string> { ["RK_CONTROL"] = $"127.0.0.1:{closed}" }, "fault", "crash", "2"))
-        {
-            Assert.Equal(2, await refused.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-            Assert.Contains($"rk fault: cannot reach the control API at http://127.0.0.1:{closed} (", refused.Stderr, StringComparison.Ordinal);
-            Assert.Contains("Start the cluster with 'rk cluster'", refused.Stderr, StringComparison.Ordinal);
-            Assert.Contains("pass --control URL (or set RK_CONTROL)", refused.Stderr, StringComparison.Ordinal);
-        }
-
+        // A listener that accepts connections and never answers.
         var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         try
@@ -200,6 +195,7 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
             Assert.Equal(2, hung.Exit);
             Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(15));
             Assert.Contains($"cannot reach the control API at http://127.0.0.1:{port} (no answer within 5 s)", hung.Stderr, StringComparison.Ordinal);
+            Assert.Empty(hung.Stdout);
         }
         finally
         {
@@ -207,12 +203,11 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
         }
     }
 
-    /// <summary>Runs <c>rk fault ARGS --control URL</c> and waits for it.</summary>
-    private static async Task<(int Exit, string Stdout, string Stderr)> FaultAsync(string? control, params string[] args)
+    /// <summary>Runs <c>rk fault ARGS --control URL</c> in process.</summary>
+    private static async Task<(int Exit, string Stdout, string Stderr)> FaultAsync(string control, params string[] args)
     {
-        await using var rk = RkProcess.Start(["fault", .. args, .. control is null ? Array.Empty<string>() : ["--control", control]]);
-        var exit = await rk.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        return (exit, rk.Stdout, rk.Stderr);
+        var rk = await RkInProcess.RunAsync(["fault", .. args, "--control", control]);
+        return (rk.ExitCode, rk.Stdout, rk.Stderr);
     }
 
     private static string Id(int broker) => broker.ToString(CultureInfo.InvariantCulture);
@@ -229,24 +224,19 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
         (await http.GetFromJsonAsync<JsonElement>("/events")).EnumerateArray().Select(static e => e.GetProperty("sequence").GetInt64()).DefaultIfEmpty(0).Max();
 
     /// <summary>
-    /// One <c>rk cluster</c> shared by the tests that leave every broker up; each starts with no fault in force. A paused
-    /// broker is not fenced for a minute, so a slow machine does not turn the pause test into a fencing test.
+    /// One cluster shared by the tests that leave every broker up; each starts with no fault in force. A paused broker is
+    /// not fenced for a minute, so a slow machine does not turn the pause test into a fencing test.
     /// </summary>
     public sealed class Cluster : IAsyncLifetime
     {
-        private RkProcess? _rk;
+        private ControlledCluster? _cluster;
 
-        internal string Control { get; private set; } = "";
+        internal string Control => _cluster!.Control;
 
-        internal string Bootstrap { get; private set; } = "";
+        internal string Bootstrap => _cluster!.Bootstrap;
 
-        public async Task InitializeAsync()
-        {
-            var (rk, bootstrap, controlPort) = await RkCluster.StartAsync("--topic", "orders:2:3:2", "--broker-session-timeout-ms", "60000");
-            _rk = rk;
-            Bootstrap = bootstrap;
-            Control = $"http://127.0.0.1:{controlPort}";
-        }
+        public async Task InitializeAsync() =>
+            _cluster = await ControlledCluster.StartAsync("orders", partitions: 2, brokerSessionTimeout: TimeSpan.FromMinutes(1));
 
         /// <summary>Clears every fault and returns a client of the control API.</summary>
         internal async Task<HttpClient> ResetAsync()
@@ -258,9 +248,9 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
 
         public async Task DisposeAsync()
         {
-            if (_rk is not null)
+            if (_cluster is not null)
             {
-                await _rk.DisposeAsync();
+                await _cluster.DisposeAsync();
             }
         }
     }
