@@ -39,6 +39,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "Producer {Producer} ({Profile}) started: acks={Acks}, enable.idempotence={Idempotence}, delivery.timeout.ms={DeliveryTimeout}, bootstrap.servers={BootstrapServers}")]
     public static partial void Started(ILogger logger, string producer, ReliabilityProfile profile, string acks, string idempotence, string deliveryTimeout, string bootstrapServers);
 
+    [LoggerMessage(14, LogLevel.Warning, "Producer {Producer} ({Profile}) dead-letters without a local spill: a dead letter that the dead-letter topic cannot take will be Unhandled (logged, not kept). Add the ReliableKafka.DeadLetters.Sqlite package and call services.AddReliableKafkaSqliteSpill() or options.DeadLetters.UseSqliteSpill()")]
+    public static partial void NoSpill(ILogger logger, string producer, ReliabilityProfile profile);
+
     [LoggerMessage(11, LogLevel.Warning, "Producer {Producer} configuration: {Finding}")]
     public static partial void Finding(ILogger logger, string producer, string finding);
 

@@ -112,6 +112,10 @@ public sealed partial class ReliableProducer<TKey, TValue> : IAsyncDisposable, I
             merged.GetValueOrDefault(KafkaProperties.EnableIdempotence, "false"),
             merged.GetValueOrDefault(KafkaProperties.DeliveryTimeout, "300000"),
             merged.GetValueOrDefault(KafkaProperties.BootstrapServers, ""));
+        if (options.Profile == ReliabilityProfile.Critical && options.DeadLetters.Enabled && options.DeadLetters.OpenSpill is null)
+        {
+            Log.NoSpill(_logger, _tags.Producer, options.Profile);
+        }
     }
 
     /// <summary>The producer's name in logs and metrics.</summary>

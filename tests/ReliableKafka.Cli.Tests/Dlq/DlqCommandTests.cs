@@ -276,7 +276,7 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
         await using var producer = new ReliableProducer<string, string>(new ReliableProducerOptions
         {
             BootstrapServers = Bootstrap,
-            DeadLetters = new DeadLetterOptions { Topic = dlq, SpillPath = spill ?? fixture.Files.PathOf("unused-spill.db") },
+            DeadLetters = new DeadLetterOptions { Topic = dlq, SpillPath = spill ?? fixture.Files.PathOf("unused-spill.db"), OpenSpill = ReliableKafka.DeadLetters.Sqlite.SqliteDeadLetterSpill.Open },
         });
 
         var outcome = await producer.PublishAsync(topic, key, value, headers);

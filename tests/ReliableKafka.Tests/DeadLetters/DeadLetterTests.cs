@@ -25,6 +25,23 @@ public sealed class DeadLetterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_critical_producer_without_a_local_spill_warns_at_start_and_one_with_it_does_not()
+    {
+        var without = TestProducers.Options(_cluster, _spill);
+        without.DeadLetters.OpenSpill = null;
+        var withoutLog = new CapturingLogger();
+        await using (new ReliableProducer<string, string>(without, withoutLog))
+        {
+            Assert.Contains(withoutLog.Lines, static l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Text.Contains("without a local spill", StringComparison.Ordinal));
+        }
+
+        await using (new ReliableProducer<string, string>(TestProducers.Options(_cluster, _spill), _log))
+        {
+            Assert.DoesNotContain(_log.Lines, static l => l.Text.Contains("without a local spill", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Topic_authorization_failure_is_dead_lettered_with_original_data_and_every_header()
     {
         _cluster.CreateTopic("payments", 1, 3);
