@@ -1,12 +1,5 @@
-using ReliableKafka.Cli.Advise;
-using ReliableKafka.Cli.Audit;
-using ReliableKafka.Cli.Bench;
-using ReliableKafka.Cli.Cluster;
+using ReliableKafka.Cli;
 using ReliableKafka.Cli.Common;
-using ReliableKafka.Cli.Dlq;
-using ReliableKafka.Cli.Doctor;
-using ReliableKafka.Cli.Faults;
-using ReliableKafka.Cli.Lint;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -25,19 +18,5 @@ if (Console.IsInputRedirected || Console.IsOutputRedirected)
 var standardError = StandardError.Process();
 
 var app = new CommandApp();
-app.Configure(config =>
-{
-    config.SetApplicationName("rk");
-    config.RegisterStandardError(standardError);
-    config.AddCluster();
-    config.UseStrictParsing();
-    config.AddAdvise();
-    config.AddLint();
-    config.AddFaultBranch();
-    config.AddDoctor();
-    config.AddDlqBranch();
-    config.AddBench();
-    config.AddAudit();
-    config.SetExceptionHandler((exception, _) => CommandErrors.Report(exception, standardError, args));
-});
+app.Configure(config => RkCommands.Configure(config, standardError, args));
 return await app.RunAsync(args);
