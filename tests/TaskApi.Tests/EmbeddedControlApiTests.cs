@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Control;
+using ReliableKafka.Testing;
 using TaskApi.Tests.Infrastructure;
 
 namespace TaskApi.Tests;
@@ -31,12 +32,7 @@ public sealed partial class EmbeddedControlApiTests(EmbeddedTaskApi fixture) : I
 
     private static async Task<string> LoggedControlUrlAsync(TaskApiProcess api)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!ControlLine().IsMatch(api.Output))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no control API line in:\n" + api.Output);
-            await Task.Delay(50);
-        }
+        await Eventually.WaitUntilAsync(() => ControlLine().IsMatch(api.Output), TimeSpan.FromSeconds(30), "the control API's address in the log", () => api.Output);
 
         return ControlLine().Match(api.Output).Groups[1].Value;
     }

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Faults;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Simulator.Tests.Proofs;
 
@@ -60,15 +61,8 @@ internal sealed class ProofCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, or fails after <paramref name="timeout"/>.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {timeout.TotalSeconds:0} s; partition: leader {Partition().Leader}, ISR {{{string.Join(",", Partition().Isr)}}}, HW {Partition().HighWatermark}");
-            await Task.Delay(25);
-        }
-    }
+    public Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        Eventually.WaitUntilAsync(condition, timeout, what, () => $"partition: leader {Partition().Leader}, ISR {{{string.Join(",", Partition().Isr)}}}, HW {Partition().HighWatermark}");
 
     public IProducer<string, string> Producer(Acks acks, bool idempotence, int maxInFlight = 5, int messageTimeoutMs = 30000) =>
         new ProducerBuilder<string, string>(new ProducerConfig
