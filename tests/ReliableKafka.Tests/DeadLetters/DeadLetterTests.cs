@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Microsoft.Data.Sqlite;
 using ReliableKafka.DeadLetters;
 using ReliableKafka.DeadLetters.Sqlite;
+using ReliableKafka.Simulator.Protocol;
 using ReliableKafka.Tests.Infrastructure;
 
 namespace ReliableKafka.Tests.DeadLetters;
@@ -48,7 +49,7 @@ public sealed class DeadLetterTests : IDisposable
         await using var producer = new ReliableProducer<string, string>(TestProducers.Options(_cluster, _spill), _log);
         var headers = new Headers { { "event-id", "evt-42"u8.ToArray() }, { "trace", "t-1"u8.ToArray() } };
         var before = DateTimeOffset.UtcNow;
-        _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.TopicAuthorizationFailed);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.TopicAuthorizationFailed);
 
         var outcome = await producer.PublishAsync("payments", "pay-1", "{\"amount\":10}", headers);
 
@@ -81,7 +82,7 @@ public sealed class DeadLetterTests : IDisposable
     {
         _cluster.CreateTopic("reports", 1, 3);
         await using var producer = new ReliableProducer<string, string>(TestProducers.Options(_cluster, _spill), _log);
-        _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.MsgSizeTooLarge);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.MsgSizeTooLarge);
 
         var outcome = await producer.PublishAsync("reports", "r-1", "quarterly", new Headers { { "event-id", "evt-r1"u8.ToArray() } });
         Assert.Equal(ErrorCode.MsgSizeTooLarge, outcome.Error);
@@ -118,7 +119,7 @@ public sealed class DeadLetterTests : IDisposable
         _cluster.SetTopicError("dead-letter-queue", ErrorCode.TopicAuthorizationFailed);
         await using (var producer = new ReliableProducer<string, string>(TestProducers.Options(_cluster, _spill), _log))
         {
-            _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.InvalidRecord);
+            _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.InvalidRecord);
 
             var outcome = await producer.PublishAsync("invoices", "inv-9", "total=99", new Headers { { "event-id", "evt-9"u8.ToArray() } });
 
@@ -173,7 +174,7 @@ public sealed class DeadLetterTests : IDisposable
     public async Task A_message_published_to_the_dead_letter_topic_itself_is_never_dead_lettered_again()
     {
         await using var producer = new ReliableProducer<string, string>(TestProducers.Options(_cluster, _spill), _log);
-        _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.TopicAuthorizationFailed);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.TopicAuthorizationFailed);
 
         var outcome = await producer.PublishAsync("dead-letter-queue", "k", "v");
 
@@ -208,7 +209,7 @@ public sealed class DeadLetterTests : IDisposable
         var options = TestProducers.Options(_cluster, _spill);
         options.DeadLetters.TopicPerSource = true;
         await using var producer = new ReliableProducer<string, string>(options, _log);
-        _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.InvalidRecord);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.InvalidRecord);
 
         var outcome = await producer.PublishAsync("shipments", "s-1", "shipped");
 

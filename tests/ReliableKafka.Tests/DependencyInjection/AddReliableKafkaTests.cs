@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReliableKafka.DeadLetters;
+using ReliableKafka.Simulator.Protocol;
 using ReliableKafka.Tests.Infrastructure;
 
 namespace ReliableKafka.Tests.DependencyInjection;
@@ -90,7 +91,7 @@ public sealed class AddReliableKafkaTests
         Assert.True((await critical.PublishAsync("task-events", "t-1", "created")).IsDelivered);
 
         // The replayer reads the dead-letter topic bound from configuration, where the Critical producer put a refused event.
-        cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.MsgSizeTooLarge);
+        cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.MsgSizeTooLarge);
         Assert.Equal(FailureDisposition.DeadLettered, (await critical.PublishAsync("task-events", "t-9", "too large")).Disposition);
         var letter = Assert.Single(host.Services.GetRequiredService<DeadLetterReplayer>().ReadTopic(timeout: TimeSpan.FromSeconds(10)));
         Assert.Equal(("task-events.dead", "task-events", "MsgSizeTooLarge"), (letter.TopicPosition!.Topic, letter.OriginalTopic, letter.ErrorCode));

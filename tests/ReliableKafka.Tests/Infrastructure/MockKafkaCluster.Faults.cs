@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
+using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Tests.Infrastructure;
 
@@ -13,7 +14,7 @@ internal sealed unsafe partial class MockKafkaCluster
     /// </summary>
     /// <param name="api">The request type to fail.</param>
     /// <param name="errors">The errors to return, at least one.</param>
-    public void PushRequestErrors(KafkaApiKey api, params ErrorCode[] errors)
+    public void PushRequestErrors(ApiKey api, params ErrorCode[] errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (errors.Length == 0)
@@ -36,7 +37,7 @@ internal sealed unsafe partial class MockKafkaCluster
 
     /// <summary>Drops the errors still queued by <see cref="PushRequestErrors"/> for <paramref name="api"/>.</summary>
     /// <param name="api">The request type.</param>
-    public void ClearRequestErrors(KafkaApiKey api) =>
+    public void ClearRequestErrors(ApiKey api) =>
         Native.Instance.MockClearRequestErrors(Cluster, (short)api);
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
+using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Tests.Infrastructure;
 
@@ -112,7 +113,7 @@ internal sealed unsafe partial class MockKafkaCluster : IDisposable
     public void TrackRequests() => Native.Instance.MockStartRequestTracking(Cluster);
 
     /// <summary>How many <paramref name="api"/> requests the brokers received since <see cref="TrackRequests"/> (counted on arrival, before any added round-trip time).</summary>
-    public int ReceivedRequests(KafkaApiKey api)
+    public int ReceivedRequests(ApiKey api)
     {
         var native = Native.Instance;
         nuint count = 0;

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Tests.Infrastructure;
 
@@ -60,7 +61,7 @@ public sealed class MockKafkaClusterTests : IDisposable
     {
         var topic = NewTopic();
         _cluster.CreateTopic(topic, partitions: 1, replicationFactor: 3);
-        _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicas);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicas);
 
         using var producer = BuildProducer();
         var delivered = await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "v" });

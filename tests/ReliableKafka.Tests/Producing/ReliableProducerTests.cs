@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using ReliableKafka.Configuration;
+using ReliableKafka.Simulator.Protocol;
 using ReliableKafka.Testing;
 using ReliableKafka.Tests.Infrastructure;
 
@@ -44,7 +45,7 @@ public sealed class ReliableProducerTests : IDisposable
     {
         _cluster.CreateTopic("orders", 1, 3);
         await using var producer = new ReliableProducer<string, string>(TestProducers.Options(_cluster, _spill), _log);
-        _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicasAfterAppend);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicasAfterAppend);
 
         var outcome = await producer.PublishAsync("orders", "order-1", "placed");
 
@@ -96,7 +97,7 @@ public sealed class ReliableProducerTests : IDisposable
 
         _cluster.TrackRequests();
         var inFlight = Enumerable.Range(0, 10).Select(i => producer.PublishAsync("payments", $"p-{i}", "charge")).ToList();
-        await Eventually.WaitUntilAsync(() => _cluster.ReceivedRequests(KafkaApiKey.Produce) > 0, TimeSpan.FromSeconds(10), "the first 10 messages reaching a broker");
+        await Eventually.WaitUntilAsync(() => _cluster.ReceivedRequests(ApiKey.Produce) > 0, TimeSpan.FromSeconds(10), "the first 10 messages reaching a broker");
         _cluster.SetAllBrokersDown();
         var queued = Enumerable.Range(10, 10).Select(i => producer.PublishAsync("payments", $"p-{i}", "charge")).ToList();
         var outcomes = await Task.WhenAll(inFlight.Concat(queued)).WaitAsync(TimeSpan.FromSeconds(30));

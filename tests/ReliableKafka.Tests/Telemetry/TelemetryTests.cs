@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
+using ReliableKafka.Simulator.Protocol;
 using ReliableKafka.Telemetry;
 using ReliableKafka.Testing;
 using ReliableKafka.Tests.Infrastructure;
@@ -45,7 +46,7 @@ public sealed class TelemetryTests : IDisposable
 
         Assert.True((await producer.PublishAsync(topic, "k1", "v")).IsDelivered);
         Assert.True((await producer.PublishAsync(topic, "k2", "v")).IsDelivered);
-        _cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.InvalidRecord);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.InvalidRecord);
         Assert.Equal(FailureDisposition.DeadLettered, (await producer.PublishAsync(topic, "k3", "v")).Disposition);
 
         var mine = _measurements.Where(m => Equals(m.Tags.GetValueOrDefault(ReliableKafkaTelemetry.TagTopic), topic)).ToList();
