@@ -68,7 +68,7 @@ internal static class Program
         Console.WriteLine(report.ToText());
         if (options.JsonPath is { } jsonPath)
         {
-            report.WriteJson(jsonPath);
+            BenchReportJson.Write(jsonPath, report);
             Console.WriteLine($"JSON written to {Path.GetFullPath(jsonPath)}");
         }
     }
