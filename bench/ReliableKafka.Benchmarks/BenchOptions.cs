@@ -39,16 +39,19 @@ internal sealed record BenchOptions
     /// <exception cref="ArgumentException">An unknown flag or a bad value.</exception>
     public static BenchOptions Parse(string[] args)
     {
-        int? messages = null, asyncMessages = null, warmup = null;
+        int? asyncMessages = null;
+        var harness = new HarnessFlags();
         var options = new BenchOptions();
         for (var i = 0; i < args.Length; i++)
         {
+            if (harness.TryRead(args, ref i))
+            {
+                continue;
+            }
+
             var arg = args[i];
             switch (arg)
             {
-                case "--messages":
-                    messages = Arguments.Positive(arg, Arguments.Value(args, ref i));
-                    break;
                 case "--async-messages":
                     asyncMessages = Arguments.Positive(arg, Arguments.Value(args, ref i));
                     break;
@@ -61,29 +64,19 @@ internal sealed record BenchOptions
                 case "--window":
                     options = options with { Window = Arguments.Positive(arg, Arguments.Value(args, ref i)) };
                     break;
-                case "--warmup":
-                    warmup = Arguments.Positive(arg, Arguments.Value(args, ref i));
-                    break;
-                case "--quick":
-                    options = options with { Quick = true };
-                    break;
-                case "--json":
-                    options = options with { JsonPath = Arguments.Value(args, ref i) };
-                    break;
-                case "--help" or "-h" or "-?":
-                    options = options with { Help = true };
-                    break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{arg}'.");
+                    throw HarnessFlags.Unknown(arg);
             }
         }
 
-        var scale = options.Quick ? 10 : 1;
         return options with
         {
-            Messages = messages ?? options.Messages / scale,
-            AsyncMessages = asyncMessages ?? options.AsyncMessages / scale,
-            Warmup = warmup ?? options.Warmup / scale,
+            Quick = harness.Quick,
+            JsonPath = harness.JsonPath,
+            Help = harness.Help,
+            Messages = harness.Scaled(harness.Messages, options.Messages),
+            AsyncMessages = harness.Scaled(asyncMessages, options.AsyncMessages),
+            Warmup = harness.Scaled(harness.Warmup, options.Warmup),
         };
     }
 }

@@ -49,21 +49,20 @@ internal sealed record BenchOptions
     /// <exception cref="ArgumentException">An unknown flag or a bad value.</exception>
     public static BenchOptions Parse(string[] args)
     {
-        int? messages = null, warmup = null;
+        var harness = new HarnessFlags();
         var options = new BenchOptions();
         for (var i = 0; i < args.Length; i++)
         {
+            if (harness.TryRead(args, ref i))
+            {
+                continue;
+            }
+
             var arg = args[i];
             switch (arg)
             {
-                case "--messages":
-                    messages = Arguments.Positive(arg, Arguments.Value(args, ref i));
-                    break;
                 case "--rounds":
                     options = options with { Rounds = Arguments.Positive(arg, Arguments.Value(args, ref i)) };
-                    break;
-                case "--warmup":
-                    warmup = Arguments.Positive(arg, Arguments.Value(args, ref i));
                     break;
                 case "--window":
                     options = options with { Window = Arguments.Positive(arg, Arguments.Value(args, ref i)) };
@@ -83,25 +82,18 @@ internal sealed record BenchOptions
                 case "--consumer":
                     options = options with { ConsumerSettings = With(options.ConsumerSettings, arg, Arguments.Value(args, ref i)) };
                     break;
-                case "--quick":
-                    options = options with { Quick = true };
-                    break;
-                case "--json":
-                    options = options with { JsonPath = Arguments.Value(args, ref i) };
-                    break;
-                case "--help" or "-h" or "-?":
-                    options = options with { Help = true };
-                    break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{arg}'.");
+                    throw HarnessFlags.Unknown(arg);
             }
         }
 
-        var scale = options.Quick ? 10 : 1;
         return options with
         {
-            Messages = messages ?? options.Messages / scale,
-            Warmup = warmup ?? options.Warmup / scale,
+            Quick = harness.Quick,
+            JsonPath = harness.JsonPath,
+            Help = harness.Help,
+            Messages = harness.Scaled(harness.Messages, options.Messages),
+            Warmup = harness.Scaled(harness.Warmup, options.Warmup),
         };
     }
 
