@@ -128,7 +128,8 @@ internal sealed class RkProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"rk {string.Join(' ', args)} did not exit within {timeout.TotalSeconds:0} s (waiting on a prompt?)");
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"rk {string.Join(' ', args)} did not exit within {timeout.TotalSeconds:0} s (waiting on a prompt?)\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
         }
 
         return new RkResult(process.ExitCode, await stdout, await stderr);
