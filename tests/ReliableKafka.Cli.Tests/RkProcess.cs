@@ -167,7 +167,9 @@ internal sealed class RkProcess : IAsyncDisposable
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var first = Random.Shared.Next(20000, 60000);
+            // Below Linux's ephemeral range (32768-60999): in-process clusters and clients in the same test run bind port 0
+            // and get ephemeral ports, and a broker that restarts must find its port still free.
+            var first = Random.Shared.Next(20000, 32768 - count);
             var listeners = new List<TcpListener>();
             try
             {
