@@ -151,6 +151,9 @@ internal sealed partial class PartitionState
         LeaderEpoch++;
         var leader = _replicas[brokerId];
         leader.MustCheckDivergence = false;
+        // As in Kafka, a new leader records its epoch at its log end offset: followers that wrote past it in an older
+        // epoch find their divergence from this entry even before the leader appends anything.
+        leader.Log.Epochs.Assign(LeaderEpoch, leader.Log.LogEndOffset);
         if (unclean)
         {
             _isr.Clear();
@@ -171,19 +174,15 @@ internal sealed partial class PartitionState
     private void TruncateToLeaderLocked(Replica follower, Replica leader)
     {
         follower.MustCheckDivergence = false;
-        var divergence = Math.Min(follower.Log.LogEndOffset, leader.Log.EndOffsetForEpoch(follower.Log.LatestEpoch));
-        if (follower.Log.LogEndOffset <= divergence)
+        var removed = FollowerTruncation.Reconcile(follower.Log, leader.Log, HighWatermark);
+        if (removed.Count == 0)
         {
             return;
         }
 
-        var removed = follower.Log.TruncateTo(divergence);
         follower.Producers.Rebuild(follower.Log.Batches);
-        if (removed.Count > 0)
-        {
-            _truth.Add(TruthEventKind.Truncated, Topic, Index, follower.BrokerId, removed[0].BaseOffset, removed[^1].LastOffset, LeaderEpoch,
-                detail: $"broker {follower.BrokerId} truncated offsets {removed[0].BaseOffset}-{removed[^1].LastOffset} to follow broker {leader.BrokerId} in epoch {LeaderEpoch}",
-                typed: e => e with { Leader = leader.BrokerId });
-        }
+        _truth.Add(TruthEventKind.Truncated, Topic, Index, follower.BrokerId, removed[0].BaseOffset, removed[^1].LastOffset, LeaderEpoch,
+            detail: $"broker {follower.BrokerId} truncated offsets {removed[0].BaseOffset}-{removed[^1].LastOffset} to follow broker {leader.BrokerId} in epoch {LeaderEpoch}",
+            typed: e => e with { Leader = leader.BrokerId });
     }
 }

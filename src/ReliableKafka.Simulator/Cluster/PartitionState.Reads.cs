@@ -5,24 +5,48 @@ namespace ReliableKafka.Simulator.Cluster;
 internal sealed partial class PartitionState
 {
     /// <summary>The leader's log start offset and high watermark (ListOffsets earliest and latest).</summary>
-    public (KafkaErrorCode Error, long LogStartOffset, long HighWatermark) Offsets(int brokerId)
+    /// <param name="brokerId">The broker asked.</param>
+    /// <param name="currentLeaderEpoch">The leader epoch the client knows, or -1 to skip the check.</param>
+    public (KafkaErrorCode Error, long LogStartOffset, long HighWatermark) Offsets(int brokerId, int currentLeaderEpoch = -1)
     {
         lock (_gate)
         {
-            return brokerId != Leader
-                ? (Leader < 0 ? KafkaErrorCode.LeaderNotAvailable : KafkaErrorCode.NotLeaderOrFollower, -1, -1)
+            return LeaderCheckLocked(brokerId, currentLeaderEpoch) is var error and not KafkaErrorCode.None
+                ? (error, -1, -1)
                 : (KafkaErrorCode.None, _replicas[Leader].Log.LogStartOffset, HighWatermark);
         }
     }
 
-    /// <summary>What a consumer fetch at <paramref name="offset"/> gets from <paramref name="brokerId"/>: batches below the high watermark.</summary>
-    public ConsumerRead ReadForConsumer(int brokerId, long offset, int maxBytes)
+    /// <summary>
+    /// OffsetForLeaderEpoch on <paramref name="brokerId"/>: where <paramref name="leaderEpoch"/> ends in the leader's
+    /// log (the largest epoch at most the one asked for, and its end offset), as consumers ask after a leader change
+    /// to detect truncation (KIP-320). Both are -1 when the leader knows no such epoch.
+    /// </summary>
+    public (KafkaErrorCode Error, EpochEndOffset End) OffsetForLeaderEpoch(int brokerId, int currentLeaderEpoch, int leaderEpoch)
     {
         lock (_gate)
         {
-            if (brokerId != Leader)
+            if (LeaderCheckLocked(brokerId, currentLeaderEpoch) is var error and not KafkaErrorCode.None)
             {
-                return new ConsumerRead(Leader < 0 ? KafkaErrorCode.LeaderNotAvailable : KafkaErrorCode.NotLeaderOrFollower, -1, -1, []);
+                return (error, EpochEndOffset.Undefined);
+            }
+
+            return (KafkaErrorCode.None, _replicas[Leader].Log.EndOffsetForEpoch(leaderEpoch));
+        }
+    }
+
+    /// <summary>What a consumer fetch at <paramref name="offset"/> gets from <paramref name="brokerId"/>: batches below the high watermark.</summary>
+    /// <param name="brokerId">The broker asked.</param>
+    /// <param name="offset">The fetch offset.</param>
+    /// <param name="maxBytes">The partition's byte budget (at least one batch is returned).</param>
+    /// <param name="currentLeaderEpoch">The leader epoch the client knows, or -1 to skip the check.</param>
+    public ConsumerRead ReadForConsumer(int brokerId, long offset, int maxBytes, int currentLeaderEpoch = -1)
+    {
+        lock (_gate)
+        {
+            if (LeaderCheckLocked(brokerId, currentLeaderEpoch) is var error and not KafkaErrorCode.None)
+            {
+                return new ConsumerRead(error, -1, -1, []);
             }
 
             var log = _replicas[Leader].Log;
@@ -33,5 +57,21 @@ internal sealed partial class PartitionState
 
             return new ConsumerRead(KafkaErrorCode.None, HighWatermark, log.LogStartOffset, log.Read(offset, HighWatermark, maxBytes));
         }
+    }
+
+    /// <summary>
+    /// Kafka's check before a leader-only read: a client's epoch older than the current one is fenced, a newer one is
+    /// unknown to this broker (its metadata is behind); then the broker must lead the partition.
+    /// </summary>
+    private KafkaErrorCode LeaderCheckLocked(int brokerId, int currentLeaderEpoch)
+    {
+        if (currentLeaderEpoch >= 0 && currentLeaderEpoch != LeaderEpoch)
+        {
+            return currentLeaderEpoch < LeaderEpoch ? KafkaErrorCode.FencedLeaderEpoch : KafkaErrorCode.UnknownLeaderEpoch;
+        }
+
+        return brokerId == Leader ? KafkaErrorCode.None
+            : Leader < 0 ? KafkaErrorCode.LeaderNotAvailable
+            : KafkaErrorCode.NotLeaderOrFollower;
     }
 }

@@ -137,6 +137,11 @@ internal sealed partial class PartitionState
                 replica.MustCheckDivergence = brokerId != Leader;
             }
 
+            if (Leader >= 0)
+            {
+                _replicas[Leader].Log.Epochs.Assign(LeaderEpoch, _replicas[Leader].Log.LogEndOffset);
+            }
+
             _truth.Add(TruthEventKind.Elected, Topic, Index, Leader, epoch: LeaderEpoch, detail: "restored from the data directory", typed: e => e with { Election = ElectionKind.Restored, Isr = [.. _isr] });
         }
     }

@@ -1,14 +1,13 @@
 namespace ReliableKafka.Simulator.Cluster;
 
 /// <summary>
-/// The log of one replica of one partition: batches in offset order plus the leader-epoch cache
-/// (epoch → first offset written in it) that truncation after an election relies on.
+/// The log of one replica of one partition: batches in offset order plus its <see cref="LeaderEpochCache"/>, which
+/// truncation after an election relies on.
 /// Not thread-safe: its <see cref="PartitionState"/> serializes access.
 /// </summary>
 internal sealed class ReplicaLog
 {
     private readonly List<StoredBatch> _batches = [];
-    private readonly List<(int Epoch, long StartOffset)> _epochs = [];
 
     /// <summary>The first offset still in the log.</summary>
     public long LogStartOffset { get; private set; }
@@ -22,8 +21,11 @@ internal sealed class ReplicaLog
     /// <summary>The batches, oldest first.</summary>
     public IReadOnlyList<StoredBatch> Batches => _batches;
 
-    /// <summary>The newest leader epoch that wrote to this log, or -1.</summary>
-    public int LatestEpoch => _epochs.Count == 0 ? -1 : _epochs[^1].Epoch;
+    /// <summary>The leader-epoch cache: the epochs that wrote to (or, on a leader, took over) this log.</summary>
+    public LeaderEpochCache Epochs { get; } = new();
+
+    /// <summary>The newest leader epoch recorded in this log, or -1.</summary>
+    public int LatestEpoch => Epochs.LatestEpoch;
 
     /// <summary>Appends a batch whose base offset is the current log end offset.</summary>
     public void Append(StoredBatch batch)
@@ -33,31 +35,17 @@ internal sealed class ReplicaLog
             throw new InvalidOperationException($"Batch at {batch.BaseOffset} does not follow the log end offset {LogEndOffset}.");
         }
 
-        if (_epochs.Count == 0 || _epochs[^1].Epoch < batch.LeaderEpoch)
+        if (batch.LeaderEpoch >= 0)
         {
-            _epochs.Add((batch.LeaderEpoch, batch.BaseOffset));
+            Epochs.Assign(batch.LeaderEpoch, batch.BaseOffset);
         }
 
         _batches.Add(batch);
         SizeInBytes += batch.Data.Length;
     }
 
-    /// <summary>
-    /// The end offset of <paramref name="epoch"/> in this log: the start offset of the next higher epoch, or the log end
-    /// offset when <paramref name="epoch"/> is the latest. Used by a follower to find where it diverges from a new leader.
-    /// </summary>
-    public long EndOffsetForEpoch(int epoch)
-    {
-        for (var i = 0; i < _epochs.Count; i++)
-        {
-            if (_epochs[i].Epoch > epoch)
-            {
-                return i == 0 ? LogStartOffset : _epochs[i].StartOffset;
-            }
-        }
-
-        return LogEndOffset;
-    }
+    /// <summary>Where <paramref name="epoch"/> ends in this log (see <see cref="LeaderEpochCache.EndOffsetFor"/>).</summary>
+    public EpochEndOffset EndOffsetForEpoch(int epoch) => Epochs.EndOffsetFor(epoch, LogEndOffset);
 
     /// <summary>Removes every batch at or after <paramref name="offset"/> and returns them.</summary>
     public IReadOnlyList<StoredBatch> TruncateTo(long offset)
@@ -77,7 +65,7 @@ internal sealed class ReplicaLog
         var removed = _batches.GetRange(index, _batches.Count - index);
         _batches.RemoveRange(index, removed.Count);
         SizeInBytes -= removed.Sum(static b => (long)b.Data.Length);
-        _epochs.RemoveAll(e => e.StartOffset >= offset);
+        Epochs.TruncateFromEnd(offset);
         return removed;
     }
 

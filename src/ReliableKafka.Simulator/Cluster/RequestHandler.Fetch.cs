@@ -2,7 +2,7 @@ using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Cluster;
 
-/// <summary>Fetch and ListOffsets: reads up to the high watermark.</summary>
+/// <summary>Fetch, ListOffsets and OffsetForLeaderEpoch: reads up to the high watermark, and where epochs end.</summary>
 internal sealed partial class RequestHandler
 {
     /// <summary>Fetch, in its non-flexible versions: long poll until MinBytes or MaxWaitMs; no fetch sessions.</summary>
@@ -12,6 +12,44 @@ internal sealed partial class RequestHandler
     /// <summary>ListOffsets, in its non-flexible versions: earliest, latest and by timestamp.</summary>
     private static readonly ApiRegistration ListOffsetsApi = new(ApiKey.ListOffsets, 1, 5, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.ListOffsets(broker, ListOffsetsRequest.Read(ref body, header.ApiVersion)))));
+
+    /// <summary>OffsetForLeaderEpoch, in its non-flexible versions: where an epoch ends on the leader (KIP-320 truncation detection).</summary>
+    private static readonly ApiRegistration OffsetForLeaderEpochApi = new(ApiKey.OffsetForLeaderEpoch, 0, 3, static (handler, broker, header, body, _) =>
+        Done(Respond(header, handler.OffsetForLeaderEpoch(broker, OffsetForLeaderEpochRequest.Read(ref body, header.ApiVersion)))));
+
+    private OffsetForLeaderEpochResponse OffsetForLeaderEpoch(BrokerNode broker, OffsetForLeaderEpochRequest request)
+    {
+        var response = new OffsetForLeaderEpochResponse();
+        foreach (var topic in request.Topics)
+        {
+            var topicResult = new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult { Topic = topic.Topic };
+            response.Topics.Add(topicResult);
+            foreach (var requested in topic.Partitions)
+            {
+                var entry = new OffsetForLeaderEpochResponse.EpochEndOffset { Partition = requested.Partition };
+                topicResult.Partitions.Add(entry);
+                var partition = _cluster.FindPartition(topic.Topic, requested.Partition);
+                if (partition is null)
+                {
+                    entry.ErrorCode = KafkaErrorCode.UnknownTopicOrPartition;
+                    continue;
+                }
+
+                if (Injected(broker, ApiKey.OffsetForLeaderEpoch, topic.Topic, requested.Partition) is var injected and not KafkaErrorCode.None)
+                {
+                    entry.ErrorCode = injected;
+                    continue;
+                }
+
+                var (error, end) = partition.OffsetForLeaderEpoch(broker.Id, requested.CurrentLeaderEpoch, requested.LeaderEpoch);
+                entry.ErrorCode = error;
+                entry.LeaderEpoch = end.Epoch;
+                entry.EndOffset = end.EndOffset;
+            }
+        }
+
+        return response;
+    }
 
     private ListOffsetsResponse ListOffsets(BrokerNode broker, ListOffsetsRequest request)
     {
@@ -33,7 +71,7 @@ internal sealed partial class RequestHandler
 
                 var (error, logStart, highWatermark) = Injected(broker, ApiKey.ListOffsets, topic.Name, requested.PartitionIndex) is var injected and not KafkaErrorCode.None
                     ? (injected, -1, -1)
-                    : partition.Offsets(broker.Id);
+                    : partition.Offsets(broker.Id, requested.CurrentLeaderEpoch);
                 if (error != KafkaErrorCode.None)
                 {
                     entry.ErrorCode = error;
@@ -130,7 +168,7 @@ internal sealed partial class RequestHandler
 
                 var read = Injected(broker, ApiKey.Fetch, topic.Topic, requested.Partition) is var injected and not KafkaErrorCode.None
                     ? new ConsumerRead(injected, -1, -1, [])
-                    : partition.ReadForConsumer(broker.Id, requested.FetchOffset, Math.Min(requested.PartitionMaxBytes, Math.Max(1, budget - total)));
+                    : partition.ReadForConsumer(broker.Id, requested.FetchOffset, Math.Min(requested.PartitionMaxBytes, Math.Max(1, budget - total)), requested.CurrentLeaderEpoch);
                 entry.ErrorCode = read.Error;
                 entry.HighWatermark = read.HighWatermark;
                 entry.LastStableOffset = read.HighWatermark;

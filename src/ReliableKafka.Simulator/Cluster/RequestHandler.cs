@@ -21,6 +21,7 @@ internal sealed partial class RequestHandler(SimulatedCluster cluster)
         InitProducerIdApi,
         FetchApi,
         ListOffsetsApi,
+        OffsetForLeaderEpochApi,
         MetadataApi,
         ApiVersionsApi,
         FindCoordinatorApi,

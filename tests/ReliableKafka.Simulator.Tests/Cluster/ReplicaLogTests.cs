@@ -15,10 +15,10 @@ public sealed class ReplicaLogTests
         log.Append(Batch(5, 5, 0));
         log.Append(Batch(10, 3, 2));
 
-        Assert.Equal(10, log.EndOffsetForEpoch(0));
-        Assert.Equal(10, log.EndOffsetForEpoch(1));
-        Assert.Equal(13, log.EndOffsetForEpoch(2));
-        Assert.Equal(13, log.EndOffsetForEpoch(5));
+        Assert.Equal(new EpochEndOffset(0, 10), log.EndOffsetForEpoch(0));
+        Assert.Equal(new EpochEndOffset(0, 10), log.EndOffsetForEpoch(1));
+        Assert.Equal(new EpochEndOffset(2, 13), log.EndOffsetForEpoch(2));
+        Assert.True(log.EndOffsetForEpoch(5).IsUndefined);
         Assert.Equal(2, log.LatestEpoch);
     }
 

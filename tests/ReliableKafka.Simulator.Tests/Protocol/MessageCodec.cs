@@ -41,6 +41,7 @@ internal abstract class MessageCodec
         Of<InitProducerIdRequest>(), Of<InitProducerIdResponse>(),
         Of<FetchRequest>(), Of<FetchResponse>(),
         Of<ListOffsetsRequest>(), Of<ListOffsetsResponse>(),
+        Of<OffsetForLeaderEpochRequest>(), Of<OffsetForLeaderEpochResponse>(),
         Of<FindCoordinatorRequest>(), Of<FindCoordinatorResponse>(),
         Of<JoinGroupRequest>(), Of<JoinGroupResponse>(),
         Of<SyncGroupRequest>(), Of<SyncGroupResponse>(),
