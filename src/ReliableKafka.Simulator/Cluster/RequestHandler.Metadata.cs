@@ -6,7 +6,7 @@ namespace ReliableKafka.Simulator.Cluster;
 internal sealed partial class RequestHandler
 {
     /// <summary>Metadata, in its non-flexible versions.</summary>
-    private static readonly ApiRegistration MetadataApi = new(ApiKey.Metadata, 1, 8, static (handler, broker, header, body, _) =>
+    private static readonly ApiRegistration MetadataApi = new(ApiKey.Metadata, 1, 9, static (handler, broker, header, body, _) =>
         Done(Respond(header, handler.Metadata(broker, MetadataRequest.Read(ref body, header.ApiVersion), header.ApiVersion))));
 
     /// <summary>ApiVersions, v3 (flexible) included; a higher version gets Kafka's v0-shaped UNSUPPORTED_VERSION answer.</summary>

@@ -13,7 +13,7 @@ namespace ReliableKafka.Simulator.Tests.Protocol;
 public sealed class LibrdkafkaCaptureTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Librdkafka_opens_with_ApiVersions_v3_then_sends_Metadata_v8()
+    public async Task Librdkafka_opens_with_ApiVersions_v3_then_sends_flexible_Metadata_v9()
     {
         var stopwatch = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -59,7 +59,7 @@ public sealed class LibrdkafkaCaptureTests(ITestOutputHelper output)
             output.WriteLine($"{metadataHeader} topics={(metadata.Topics is null ? "null" : metadata.Topics.Count)} auto={metadata.AllowAutoTopicCreation}");
 
             Assert.Equal(ApiKey.Metadata, metadataHeader.ApiKey);
-            Assert.Equal(8, metadataHeader.ApiVersion);
+            Assert.Equal(9, metadataHeader.ApiVersion);
             Assert.Equal("protocol-capture", metadataHeader.ClientId);
             Assert.NotEqual(header.CorrelationId, metadataHeader.CorrelationId);
 

@@ -1,13 +1,13 @@
 namespace ReliableKafka.Simulator.Protocol;
 
-/// <summary>MetadataRequest (API key 3), versions 1-8; layout from MetadataRequest.json.</summary>
+/// <summary>MetadataRequest (API key 3), versions 1-9 (9 is flexible); layout from MetadataRequest.json.</summary>
 internal sealed class MetadataRequest : IKafkaMessage<MetadataRequest>
 {
     public static ApiKey ApiKey => ApiKey.Metadata;
 
     public static short LowestSupportedVersion => 1;
 
-    public static short HighestSupportedVersion => 8;
+    public static short HighestSupportedVersion => 9;
 
     /// <summary>The topics to fetch metadata for.</summary>
     public List<MetadataRequestTopic>? Topics { get; set; } = [];
@@ -25,7 +25,10 @@ internal sealed class MetadataRequest : IKafkaMessage<MetadataRequest>
     {
         CheckVersion(version);
         var result = new MetadataRequest();
-        result.Topics = reader.ReadNullableArray<MetadataRequestTopic>(version, "MetadataRequest.Topics");
+        var flexible = version >= 9;
+        result.Topics = flexible
+            ? reader.ReadCompactNullableArray<MetadataRequestTopic>(version, "MetadataRequest.Topics")
+            : reader.ReadNullableArray<MetadataRequestTopic>(version, "MetadataRequest.Topics");
         if (version >= 4)
         {
             result.AllowAutoTopicCreation = reader.ReadBoolean("MetadataRequest.AllowAutoTopicCreation");
@@ -37,13 +40,26 @@ internal sealed class MetadataRequest : IKafkaMessage<MetadataRequest>
             result.IncludeTopicAuthorizedOperations = reader.ReadBoolean("MetadataRequest.IncludeTopicAuthorizedOperations");
         }
 
+        if (flexible)
+        {
+            reader.SkipTaggedFields("MetadataRequest tagged fields");
+        }
+
         return result;
     }
 
     public void Write(KafkaWriter writer, short version)
     {
         CheckVersion(version);
-        writer.WriteNullableArray(Topics, version);
+        if (version >= 9)
+        {
+            writer.WriteCompactNullableArray(Topics, version);
+        }
+        else
+        {
+            writer.WriteNullableArray(Topics, version);
+        }
+
         if (version >= 4)
         {
             writer.WriteBoolean(AllowAutoTopicCreation);
@@ -54,13 +70,18 @@ internal sealed class MetadataRequest : IKafkaMessage<MetadataRequest>
             writer.WriteBoolean(IncludeClusterAuthorizedOperations);
             writer.WriteBoolean(IncludeTopicAuthorizedOperations);
         }
+
+        if (version >= 9)
+        {
+            writer.WriteEmptyTaggedFields();
+        }
     }
 
     private static void CheckVersion(short version)
     {
         if (version < LowestSupportedVersion || version > HighestSupportedVersion)
         {
-            throw new KafkaProtocolException($"MetadataRequest version {version} is not supported (1-8).");
+            throw new KafkaProtocolException($"MetadataRequest version {version} is not supported (1-9).");
         }
     }
 
@@ -73,14 +94,30 @@ internal sealed class MetadataRequest : IKafkaMessage<MetadataRequest>
         public static MetadataRequestTopic Read(ref KafkaReader reader, short version)
         {
             var result = new MetadataRequestTopic();
-            result.Name = reader.ReadString("MetadataRequestTopic.Name");
+            if (version >= 9)
+            {
+                result.Name = reader.ReadCompactString("MetadataRequestTopic.Name");
+                reader.SkipTaggedFields("MetadataRequestTopic tagged fields");
+            }
+            else
+            {
+                result.Name = reader.ReadString("MetadataRequestTopic.Name");
+            }
 
             return result;
         }
 
         public void Write(KafkaWriter writer, short version)
         {
-            writer.WriteString(Name);
+            if (version >= 9)
+            {
+                writer.WriteCompactString(Name);
+                writer.WriteEmptyTaggedFields();
+            }
+            else
+            {
+                writer.WriteString(Name);
+            }
         }
     }
 }

@@ -1,13 +1,13 @@
 namespace ReliableKafka.Simulator.Protocol;
 
-/// <summary>MetadataResponse (API key 3), versions 1-8; layout from MetadataResponse.json.</summary>
+/// <summary>MetadataResponse (API key 3), versions 1-9 (9 is flexible); layout from MetadataResponse.json.</summary>
 internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
 {
     public static ApiKey ApiKey => ApiKey.Metadata;
 
     public static short LowestSupportedVersion => 1;
 
-    public static short HighestSupportedVersion => 8;
+    public static short HighestSupportedVersion => 9;
 
     /// <summary>The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3+.</summary>
     public int ThrottleTimeMs { get; set; }
@@ -36,17 +36,27 @@ internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
             result.ThrottleTimeMs = reader.ReadInt32("MetadataResponse.ThrottleTimeMs");
         }
 
-        result.Brokers = reader.ReadArray<MetadataResponseBroker>(version, "MetadataResponse.Brokers");
+        var flexible = version >= 9;
+        result.Brokers = flexible
+            ? reader.ReadCompactArray<MetadataResponseBroker>(version, "MetadataResponse.Brokers")
+            : reader.ReadArray<MetadataResponseBroker>(version, "MetadataResponse.Brokers");
         if (version >= 2)
         {
-            result.ClusterId = reader.ReadNullableString("MetadataResponse.ClusterId");
+            result.ClusterId = flexible ? reader.ReadCompactNullableString("MetadataResponse.ClusterId") : reader.ReadNullableString("MetadataResponse.ClusterId");
         }
 
         result.ControllerId = reader.ReadInt32("MetadataResponse.ControllerId");
-        result.Topics = reader.ReadArray<MetadataResponseTopic>(version, "MetadataResponse.Topics");
+        result.Topics = flexible
+            ? reader.ReadCompactArray<MetadataResponseTopic>(version, "MetadataResponse.Topics")
+            : reader.ReadArray<MetadataResponseTopic>(version, "MetadataResponse.Topics");
         if (version >= 8)
         {
             result.ClusterAuthorizedOperations = reader.ReadInt32("MetadataResponse.ClusterAuthorizedOperations");
+        }
+
+        if (flexible)
+        {
+            reader.SkipTaggedFields("MetadataResponse tagged fields");
         }
 
         return result;
@@ -60,17 +70,83 @@ internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
             writer.WriteInt32(ThrottleTimeMs);
         }
 
-        writer.WriteArray(Brokers, version);
+        var flexible = version >= 9;
+        if (flexible)
+        {
+            writer.WriteCompactArray(Brokers, version);
+        }
+        else
+        {
+            writer.WriteArray(Brokers, version);
+        }
+
         if (version >= 2)
         {
-            writer.WriteNullableString(ClusterId);
+            if (flexible)
+            {
+                writer.WriteCompactNullableString(ClusterId);
+            }
+            else
+            {
+                writer.WriteNullableString(ClusterId);
+            }
         }
 
         writer.WriteInt32(ControllerId);
-        writer.WriteArray(Topics, version);
+        if (flexible)
+        {
+            writer.WriteCompactArray(Topics, version);
+        }
+        else
+        {
+            writer.WriteArray(Topics, version);
+        }
+
         if (version >= 8)
         {
             writer.WriteInt32(ClusterAuthorizedOperations);
+        }
+
+        if (flexible)
+        {
+            writer.WriteEmptyTaggedFields();
+        }
+    }
+
+    private static List<int> ReadInt32s(ref KafkaReader reader, short version, string field)
+    {
+        if (version < 9)
+        {
+            return reader.ReadInt32Array(field);
+        }
+
+        var count = reader.ReadCompactArrayLength(field);
+        if (count < 0 || count > reader.Remaining / 4)
+        {
+            throw new KafkaProtocolException($"{field}: compact array of {count} int32 does not fit the {reader.Remaining} bytes left.");
+        }
+
+        var list = new List<int>(count);
+        for (var i = 0; i < count; i++)
+        {
+            list.Add(reader.ReadInt32(field));
+        }
+
+        return list;
+    }
+
+    private static void WriteInt32s(KafkaWriter writer, short version, List<int> items)
+    {
+        if (version < 9)
+        {
+            writer.WriteInt32Array(items);
+            return;
+        }
+
+        writer.WriteCompactArrayLength(items.Count);
+        foreach (var item in items)
+        {
+            writer.WriteInt32(item);
         }
     }
 
@@ -78,7 +154,7 @@ internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
     {
         if (version < LowestSupportedVersion || version > HighestSupportedVersion)
         {
-            throw new KafkaProtocolException($"MetadataResponse version {version} is not supported (1-8).");
+            throw new KafkaProtocolException($"MetadataResponse version {version} is not supported (1-9).");
         }
     }
 
@@ -100,10 +176,15 @@ internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
         public static MetadataResponseBroker Read(ref KafkaReader reader, short version)
         {
             var result = new MetadataResponseBroker();
+            var flexible = version >= 9;
             result.NodeId = reader.ReadInt32("MetadataResponseBroker.NodeId");
-            result.Host = reader.ReadString("MetadataResponseBroker.Host");
+            result.Host = flexible ? reader.ReadCompactString("MetadataResponseBroker.Host") : reader.ReadString("MetadataResponseBroker.Host");
             result.Port = reader.ReadInt32("MetadataResponseBroker.Port");
-            result.Rack = reader.ReadNullableString("MetadataResponseBroker.Rack");
+            result.Rack = flexible ? reader.ReadCompactNullableString("MetadataResponseBroker.Rack") : reader.ReadNullableString("MetadataResponseBroker.Rack");
+            if (flexible)
+            {
+                reader.SkipTaggedFields("MetadataResponseBroker tagged fields");
+            }
 
             return result;
         }
@@ -111,9 +192,19 @@ internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
         public void Write(KafkaWriter writer, short version)
         {
             writer.WriteInt32(NodeId);
-            writer.WriteString(Host);
-            writer.WriteInt32(Port);
-            writer.WriteNullableString(Rack);
+            if (version >= 9)
+            {
+                writer.WriteCompactString(Host);
+                writer.WriteInt32(Port);
+                writer.WriteCompactNullableString(Rack);
+                writer.WriteEmptyTaggedFields();
+            }
+            else
+            {
+                writer.WriteString(Host);
+                writer.WriteInt32(Port);
+                writer.WriteNullableString(Rack);
+            }
         }
     }
 
@@ -139,12 +230,20 @@ internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
         {
             var result = new MetadataResponseTopic();
             result.ErrorCode = (KafkaErrorCode)reader.ReadInt16("MetadataResponseTopic.ErrorCode");
-            result.Name = reader.ReadString("MetadataResponseTopic.Name");
+            var flexible = version >= 9;
+            result.Name = flexible ? reader.ReadCompactString("MetadataResponseTopic.Name") : reader.ReadString("MetadataResponseTopic.Name");
             result.IsInternal = reader.ReadBoolean("MetadataResponseTopic.IsInternal");
-            result.Partitions = reader.ReadArray<MetadataResponsePartition>(version, "MetadataResponseTopic.Partitions");
+            result.Partitions = flexible
+                ? reader.ReadCompactArray<MetadataResponsePartition>(version, "MetadataResponseTopic.Partitions")
+                : reader.ReadArray<MetadataResponsePartition>(version, "MetadataResponseTopic.Partitions");
             if (version >= 8)
             {
                 result.TopicAuthorizedOperations = reader.ReadInt32("MetadataResponseTopic.TopicAuthorizedOperations");
+            }
+
+            if (flexible)
+            {
+                reader.SkipTaggedFields("MetadataResponseTopic tagged fields");
             }
 
             return result;
@@ -152,13 +251,29 @@ internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
 
         public void Write(KafkaWriter writer, short version)
         {
+            var flexible = version >= 9;
             writer.WriteInt16((short)ErrorCode);
-            writer.WriteString(Name);
-            writer.WriteBoolean(IsInternal);
-            writer.WriteArray(Partitions, version);
+            if (flexible)
+            {
+                writer.WriteCompactString(Name);
+                writer.WriteBoolean(IsInternal);
+                writer.WriteCompactArray(Partitions, version);
+            }
+            else
+            {
+                writer.WriteString(Name);
+                writer.WriteBoolean(IsInternal);
+                writer.WriteArray(Partitions, version);
+            }
+
             if (version >= 8)
             {
                 writer.WriteInt32(TopicAuthorizedOperations);
+            }
+
+            if (flexible)
+            {
+                writer.WriteEmptyTaggedFields();
             }
         }
     }
@@ -198,11 +313,16 @@ internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
                 result.LeaderEpoch = reader.ReadInt32("MetadataResponsePartition.LeaderEpoch");
             }
 
-            result.ReplicaNodes = reader.ReadInt32Array("MetadataResponsePartition.ReplicaNodes");
-            result.IsrNodes = reader.ReadInt32Array("MetadataResponsePartition.IsrNodes");
+            result.ReplicaNodes = ReadInt32s(ref reader, version, "MetadataResponsePartition.ReplicaNodes");
+            result.IsrNodes = ReadInt32s(ref reader, version, "MetadataResponsePartition.IsrNodes");
             if (version >= 5)
             {
-                result.OfflineReplicas = reader.ReadInt32Array("MetadataResponsePartition.OfflineReplicas");
+                result.OfflineReplicas = ReadInt32s(ref reader, version, "MetadataResponsePartition.OfflineReplicas");
+            }
+
+            if (version >= 9)
+            {
+                reader.SkipTaggedFields("MetadataResponsePartition tagged fields");
             }
 
             return result;
@@ -218,11 +338,16 @@ internal sealed class MetadataResponse : IKafkaMessage<MetadataResponse>
                 writer.WriteInt32(LeaderEpoch);
             }
 
-            writer.WriteInt32Array(ReplicaNodes);
-            writer.WriteInt32Array(IsrNodes);
+            WriteInt32s(writer, version, ReplicaNodes);
+            WriteInt32s(writer, version, IsrNodes);
             if (version >= 5)
             {
-                writer.WriteInt32Array(OfflineReplicas);
+                WriteInt32s(writer, version, OfflineReplicas);
+            }
+
+            if (version >= 9)
+            {
+                writer.WriteEmptyTaggedFields();
             }
         }
     }
