@@ -1,6 +1,7 @@
 using ReliableKafka.Cli.Advise;
 using ReliableKafka.Cli.Audit;
 using ReliableKafka.Cli.Bench;
+using ReliableKafka.Cli.Check;
 using ReliableKafka.Cli.Cluster;
 using ReliableKafka.Cli.Common;
 using ReliableKafka.Cli.Dlq;
@@ -31,6 +32,7 @@ internal static class RkCommands
         config.AddDlqBranch();
         config.AddBench();
         config.AddAudit();
+        config.AddCheck();
         config.SetExceptionHandler((exception, _) => CommandErrors.Report(exception, standardError, args));
     }
 }

@@ -205,6 +205,31 @@ public sealed class GroundTruth
         }
     }
 
+    /// <summary>The sequence number of the newest event, or 0 before the first.</summary>
+    public long LastSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sequence;
+            }
+        }
+    }
+
+    /// <summary>The events after <paramref name="sequence"/> (0 for all), in order: a cheap way to follow the record as it grows.</summary>
+    /// <param name="sequence">The last sequence number already seen.</param>
+    /// <returns>The newer events.</returns>
+    public IReadOnlyList<TruthEvent> EventsAfter(long sequence)
+    {
+        lock (_gate)
+        {
+            // Sequence numbers start at 1 and grow by one per event, so event n sits at index n - 1.
+            var start = (int)Math.Clamp(sequence, 0, _events.Count);
+            return _events.GetRange(start, _events.Count - start);
+        }
+    }
+
     /// <summary>The events of one partition, in order.</summary>
     /// <param name="topic">The topic.</param>
     /// <param name="partition">The partition.</param>

@@ -59,6 +59,22 @@ internal sealed partial class PartitionState
         }
     }
 
+    /// <summary>Leadership, ISR, high watermark and every replica's batches at one instant (see <see cref="SimulatedCluster.Inspect"/>).</summary>
+    public PartitionInspection Inspect()
+    {
+        lock (_gate)
+        {
+            var replicas = ReplicaIds.Select(id => _replicas[id]).Select(static r => new ReplicaInspection(
+                r.BrokerId,
+                r.Online,
+                r.Log.LogEndOffset,
+                [.. r.Log.Batches.Select(static b => new ReplicaBatch(
+                    b.BaseOffset, b.LastOffset, b.LeaderEpoch, b.ProducerId, b.ProducerEpoch, b.BaseSequence,
+                    System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b.Data.Span[17..])))]));
+            return new PartitionInspection(Topic, Index, Leader, LeaderEpoch, [.. _isr], HighWatermark, [.. replicas], _truth.LastSequence);
+        }
+    }
+
     /// <summary>
     /// Kafka's check before a leader-only read: a client's epoch older than the current one is fenced, a newer one is
     /// unknown to this broker (its metadata is behind); then the broker must lead the partition.

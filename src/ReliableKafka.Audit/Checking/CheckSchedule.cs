@@ -1,0 +1,103 @@
+using CsCheck;
+using ReliableKafka.Simulator.Control;
+using ReliableKafka.Simulator.Faults;
+using ReliableKafka.Simulator.Protocol;
+
+namespace ReliableKafka.Audit.Checking;
+
+/// <summary>What the nemesis does at one step of a schedule.</summary>
+public abstract record NemesisAction;
+
+/// <summary>Applies a fault (any of the simulator's fault kinds).</summary>
+/// <param name="Fault">The fault.</param>
+public sealed record ApplyFault(Fault Fault) : NemesisAction
+{
+    /// <inheritdoc/>
+    public override string ToString() => Fault switch
+    {
+        LagFollower lag => $"{Fault.Kind} broker {lag.Broker} {lag.Topic}[{lag.Partition}] {(lag.Stop ? "stop" : $"{lag.Milliseconds} ms")}",
+        MoveLeader move => $"{Fault.Kind} to broker {move.Broker} {move.Topic}[{move.Partition}]",
+        DropProduceResponses drop => $"{Fault.Kind} broker {drop.Broker} x{drop.Count}",
+        DelayResponses delay => $"{Fault.Kind} broker {delay.Broker} {delay.Milliseconds} ms {(delay.Api is { } api ? api.ToString() : "all APIs")}",
+        InjectError error => $"{Fault.Kind} broker {error.Broker} {error.Api} {error.Error} x{error.Count}",
+        CutNetwork cut => $"{Fault.Kind} broker {cut.Broker} {cut.Mode} {cut.ClientId ?? "all clients"}",
+        _ => $"{Fault.Kind} broker {Fault.Broker}",
+    };
+}
+
+/// <summary>Ends one of the faults in force (a paused broker resumes, a lagging follower catches up, a cut heals).</summary>
+/// <param name="Pick">Which one: its index, modulo the number in force; nothing when none is.</param>
+public sealed record HealFault(int Pick) : NemesisAction
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"heal fault #{Pick}";
+}
+
+/// <summary>One step: wait, then act.</summary>
+/// <param name="AfterMilliseconds">How long the workload runs before the action.</param>
+/// <param name="Action">The action.</param>
+public sealed record CheckStep(int AfterMilliseconds, NemesisAction Action)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"+{AfterMilliseconds} ms {Action}";
+}
+
+/// <summary>A fault schedule: the steps the nemesis takes while the workload runs; everything is healed after the last.</summary>
+/// <param name="Steps">The steps, in order.</param>
+public sealed record CheckSchedule(IReadOnlyList<CheckStep> Steps)
+{
+    /// <inheritdoc/>
+    public override string ToString() => string.Join("; ", Steps);
+}
+
+/// <summary>The cluster and topics a check runs on, and the generator of its fault schedules.</summary>
+public static class CheckTopology
+{
+    /// <summary>Brokers in the cluster (ids 1 to 3).</summary>
+    public const int Brokers = 3;
+
+    /// <summary>Replication factor 3, min.insync.replicas 2, unclean election off: acknowledged writes must survive.</summary>
+    public const string SafeTopic = "checked";
+
+    /// <summary>Replication factor 3, min.insync.replicas 1, unclean election on: losses only with a recorded unclean election.</summary>
+    public const string UncleanTopic = "checked-unclean";
+
+    /// <summary>Partitions of <see cref="SafeTopic"/>.</summary>
+    public const int SafePartitions = 2;
+
+    /// <summary>The client ids the workload uses (a network cut can single one out).</summary>
+    public static IReadOnlyList<string> ClientIds { get; } =
+        ["check-idempotent", "check-acks-all", "check-acks-1", "check-acks-0", "check-unclean", "check-group", "check-reader"];
+
+    private static readonly (string Topic, int Partition)[] Targets = [(SafeTopic, 0), (SafeTopic, 1), (UncleanTopic, 0)];
+
+    private static readonly KafkaErrorCode[] Errors =
+        [KafkaErrorCode.NotLeaderOrFollower, KafkaErrorCode.NotEnoughReplicas, KafkaErrorCode.RequestTimedOut, KafkaErrorCode.LeaderNotAvailable];
+
+    private static readonly Gen<int> Broker = Gen.Int[1, Brokers];
+
+    private static readonly Gen<(string Topic, int Partition)> Target = Gen.OneOf(Targets);
+
+    /// <summary>Every fault kind the simulator has, weighted towards the ones that move leadership.</summary>
+    public static Gen<Fault> Faults { get; } = Gen.Frequency(
+        (3, Broker.Select(static b => (Fault)new CrashBroker(b))),
+        (3, Broker.Select(static b => (Fault)new RestartBroker(b))),
+        (1, Broker.Select(static b => (Fault)new ShutdownBroker(b))),
+        (1, Broker.Select(static b => (Fault)new PauseBroker(b))),
+        (2, Gen.Select(Broker, Target, static (b, t) => (Fault)new MoveLeader(b, t.Topic, t.Partition))),
+        (2, Gen.Select(Broker, Target, Gen.Int[0, 1500], Gen.Bool, static (b, t, ms, stop) => (Fault)new LagFollower(b, t.Topic, t.Partition, stop ? 0 : ms, stop))),
+        (2, Gen.Select(Broker, Gen.Int[1, 3], static (b, count) => (Fault)new DropProduceResponses(b, count))),
+        (1, Gen.Select(Broker, Gen.Int[20, 400], Gen.OneOf<ApiKey?>(ApiKey.Produce, ApiKey.Fetch, null), static (b, ms, api) => (Fault)new DelayResponses(b, ms, api))),
+        (2, Gen.Select(Broker, Gen.OneOf(Errors), Gen.OneOf(ApiKey.Produce, ApiKey.Fetch), Gen.Int[1, 3], static (b, error, api, count) => (Fault)new InjectError(b, error, api, count))),
+        (1, Gen.Select(Broker, Gen.OneOf<string?>([null, .. ClientIds]), Gen.OneOf(NetworkCutMode.Blackhole, NetworkCutMode.Reset), static (b, client, mode) => (Fault)new CutNetwork(b, client, mode))));
+
+    /// <summary>Schedules of 1 to 10 steps, 20 to 800 ms apart; shrinking makes them shorter, sparser and simpler.</summary>
+    public static Gen<CheckSchedule> Schedules { get; } = Gen.Select(
+            Gen.Int[20, 800],
+            Gen.Frequency(
+                (6, Faults.Select(static f => (NemesisAction)new ApplyFault(f))),
+                (2, Gen.Int[0, 7].Select(static pick => (NemesisAction)new HealFault(pick)))),
+            static (ms, action) => new CheckStep(ms, action))
+        .List[1, 10]
+        .Select(static steps => new CheckSchedule(steps));
+}

@@ -1,0 +1,80 @@
+using Confluent.Kafka;
+
+namespace ReliableKafka.Audit.Checking;
+
+/// <summary>The invariants checked once every fault is healed: what clients were told and read, against the final logs.</summary>
+internal static class FinalChecks
+{
+    private const int MaxPerInvariant = 3;
+
+    public static IEnumerable<CheckViolation> Run(
+        ReplicaMonitor monitor,
+        IReadOnlyDictionary<(string Topic, int Partition), Dictionary<long, string>> logs,
+        IReadOnlyList<Delivery> deliveries,
+        IReadOnlyList<Consumed> reads,
+        IReadOnlyList<Rewind> rewinds)
+    {
+        var found = new List<CheckViolation>();
+        bool Unclean(string topic, int partition) => monitor.UncleanAfter(topic, partition, 0);
+        Dictionary<long, string> Log(string topic, int partition) => logs.TryGetValue((topic, partition), out var log) ? log : [];
+
+        void Add(CheckInvariant invariant, string topic, int partition, string detail)
+        {
+            if (found.Count(v => v.Invariant == invariant) < MaxPerInvariant)
+            {
+                found.Add(new CheckViolation(invariant, topic, partition, $"{detail}; {monitor.Explain(topic, partition)}"));
+            }
+        }
+
+        foreach (var delivery in deliveries.Where(static d => d.Persisted && d.Acks == Acks.All))
+        {
+            var value = CheckWorkload.Value(delivery.Producer, delivery.Partition, delivery.Sequence);
+            if (!Log(delivery.Topic, delivery.Partition).TryGetValue(delivery.Offset, out var stored) || stored != value)
+            {
+                if (!Unclean(delivery.Topic, delivery.Partition))
+                {
+                    Add(CheckInvariant.AcknowledgedWritesSurvive, delivery.Topic, delivery.Partition,
+                        $"{value} was acknowledged at offset {delivery.Offset}, but the final log holds {(stored is null ? "nothing" : stored)} there");
+                }
+            }
+        }
+
+        foreach (var ((topic, partition), log) in logs)
+        {
+            var idempotent = deliveries.Where(d => d.Idempotent && d.Topic == topic).Select(static d => d.Producer).ToHashSet();
+            var last = new Dictionary<string, (long Sequence, long Offset)>();
+            foreach (var (offset, value) in log.OrderBy(static e => e.Key))
+            {
+                if (!CheckWorkload.TryParse(value, out var producer, out var sequence) || !idempotent.Contains(producer))
+                {
+                    continue;
+                }
+
+                if (last.TryGetValue(producer, out var previous) && sequence <= previous.Sequence)
+                {
+                    Add(CheckInvariant.IdempotentOncePerPartitionInOrder, topic, partition,
+                        $"{producer}'s record {sequence} at offset {offset} follows its record {previous.Sequence} at offset {previous.Offset} ({(sequence == previous.Sequence ? "a duplicate" : "out of order")})");
+                }
+
+                last[producer] = (sequence, offset);
+            }
+        }
+
+        foreach (var read in reads)
+        {
+            if ((!Log(read.Topic, read.Partition).TryGetValue(read.Offset, out var stored) || stored != read.Value) && !Unclean(read.Topic, read.Partition))
+            {
+                Add(CheckInvariant.ConsumersReadCommittedRecords, read.Topic, read.Partition,
+                    $"{read.Consumer} read {read.Value} at offset {read.Offset}, but the final log holds {(stored is null ? "nothing" : stored)} there");
+            }
+        }
+
+        foreach (var rewind in rewinds.Where(r => !Unclean(r.Topic, r.Partition)))
+        {
+            Add(CheckInvariant.ConsumerOffsetsMoveForward, rewind.Topic, rewind.Partition,
+                $"{rewind.Consumer} read offset {rewind.Offset} after offset {rewind.Previous} in the same assignment");
+        }
+
+        return found;
+    }
+}

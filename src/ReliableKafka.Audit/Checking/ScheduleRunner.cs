@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using ReliableKafka.Reading;
+using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Simulator.Faults;
+
+namespace ReliableKafka.Audit.Checking;
+
+/// <summary>The outcome of one schedule.</summary>
+/// <param name="Schedule">The schedule run.</param>
+/// <param name="Violations">The invariants it broke (none when it passed).</param>
+/// <param name="Acknowledged">Records acknowledged to producers.</param>
+/// <param name="Consumed">Records consumers read.</param>
+/// <param name="Elections">Elections recorded (unclean ones included).</param>
+/// <param name="UncleanElections">Unclean elections recorded.</param>
+/// <param name="Truncations">Replica truncations recorded.</param>
+/// <param name="Refused">Steps the cluster refused (for example a leader move to a replica out of the ISR).</param>
+/// <param name="Elapsed">How long it took.</param>
+public sealed record ScheduleResult(
+    CheckSchedule Schedule,
+    IReadOnlyList<CheckViolation> Violations,
+    int Acknowledged,
+    int Consumed,
+    int Elections,
+    int UncleanElections,
+    int Truncations,
+    int Refused,
+    TimeSpan Elapsed)
+{
+    /// <summary>True when no invariant broke.</summary>
+    public bool Passed => Violations.Count == 0;
+}
+
+/// <summary>Runs one fault schedule against a fresh in-process simulated cluster with the checker's workload, and checks every invariant.</summary>
+public static class ScheduleRunner
+{
+    private static readonly TimeSpan ObserveEvery = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs <paramref name="schedule"/> and returns what it broke.</summary>
+    /// <param name="schedule">The nemesis steps.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The result.</returns>
+    public static async Task<ScheduleResult> RunAsync(CheckSchedule schedule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var watch = Stopwatch.StartNew();
+        await using var cluster = SimulatedCluster.Start(new SimulatedClusterOptions
+        {
+            Brokers = CheckTopology.Brokers,
+            AutoCreateTopics = false,
+            ReplicaLagTimeMax = TimeSpan.FromMilliseconds(500),
+            BrokerSessionTimeout = TimeSpan.FromSeconds(1),
+        });
+        cluster.CreateTopic(CheckTopology.SafeTopic, new TopicSettings(CheckTopology.SafePartitions, 3, 2));
+        cluster.CreateTopic(CheckTopology.UncleanTopic, new TopicSettings(1, 3, 1, UncleanLeaderElection: true));
+        IReadOnlyList<(string Topic, int Partition)> partitions =
+            [.. Enumerable.Range(0, CheckTopology.SafePartitions).Select(static p => (CheckTopology.SafeTopic, p)), (CheckTopology.UncleanTopic, 0)];
+        var monitor = new ReplicaMonitor(cluster, partitions);
+        using var stopObserving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var observing = ObserveAsync(monitor, stopObserving.Token);
+        var refused = 0;
+        var held = new List<FaultHandle>();
+        var workload = CheckWorkload.Start(cluster.BootstrapServers);
+        await using (workload.ConfigureAwait(false))
+        {
+            foreach (var step in schedule.Steps)
+            {
+                await Task.Delay(step.AfterMilliseconds, cancellationToken).ConfigureAwait(false);
+                refused += Act(cluster, step.Action, held) ? 0 : 1;
+                monitor.Observe();
+            }
+
+            // Heal everything: faults end, stopped brokers come back, and the partitions settle with full ISRs.
+            cluster.ClearFaults();
+            foreach (var broker in cluster.BrokerIds)
+            {
+                cluster.RestartBroker(broker);
+            }
+
+            await SettleAsync(cluster, partitions, cancellationToken).ConfigureAwait(false);
+            await workload.StopProducingAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            await SettleAsync(cluster, partitions, cancellationToken).ConfigureAwait(false);
+            await stopObserving.CancelAsync().ConfigureAwait(false);
+            await observing.ConfigureAwait(false);
+            monitor.Observe();
+
+            var logs = ReadFinalLogs(cluster.BootstrapServers, cancellationToken);
+            var violations = new List<CheckViolation>(monitor.Violations);
+            violations.AddRange(FinalChecks.Run(monitor, logs, [.. workload.Deliveries], [.. workload.Reads], [.. workload.Rewinds]));
+            var truth = cluster.Truth.Events;
+            return new ScheduleResult(
+                schedule,
+                violations,
+                workload.Deliveries.Count(static d => d.Persisted),
+                workload.Reads.Count,
+                truth.Count(static e => e.Kind == TruthEventKind.Elected && e.Election is not (ElectionKind.Initial or ElectionKind.Restored)),
+                truth.Count(static e => e.Kind == TruthEventKind.Elected && e.Election == ElectionKind.Unclean),
+                truth.Count(static e => e.Kind == TruthEventKind.Truncated),
+                refused,
+                watch.Elapsed);
+        }
+    }
+
+    /// <summary>Applies one step; false when the cluster refused it (not an error: the nemesis asked for something impossible now).</summary>
+    private static bool Act(SimulatedCluster cluster, NemesisAction action, List<FaultHandle> held)
+    {
+        switch (action)
+        {
+            case ApplyFault apply:
+                try
+                {
+                    var handle = cluster.Apply(apply.Fault);
+                    if (handle.IsActive)
+                    {
+                        held.Add(handle);
+                    }
+
+                    return true;
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    return false;
+                }
+
+            case HealFault heal:
+                held.RemoveAll(static h => !h.IsActive);
+                if (held.Count == 0)
+                {
+                    return false;
+                }
+
+                var index = heal.Pick % held.Count;
+                held[index].Remove();
+                held.RemoveAt(index);
+                return true;
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown nemesis action.");
+        }
+    }
+
+    private static async Task ObserveAsync(ReplicaMonitor monitor, CancellationToken token)
+    {
+        while (!token.IsCancellationRequested)
+        {
+            monitor.Observe();
+            try
+            {
+                await Task.Delay(ObserveEvery, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits until every partition has a leader and every replica is in sync at the leader's log end.</summary>
+    private static async Task SettleAsync(SimulatedCluster cluster, IReadOnlyList<(string Topic, int Partition)> partitions, CancellationToken token)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var settled = partitions.Select(p => cluster.Inspect(p.Topic, p.Partition)!).All(static p =>
+                p.Leader >= 0 && p.Isr.Count == p.Replicas.Count && p.Replicas.All(r => r.Online && r.LogEndOffset == p.HighWatermark));
+            if (settled)
+            {
+                return;
+            }
+
+            if (deadline.Elapsed > SettleTimeout)
+            {
+                var state = string.Join("; ", partitions.Select(p => cluster.Inspect(p.Topic, p.Partition)!).Select(static p =>
+                    $"{p.Topic}[{p.Partition}] leader {p.Leader} ISR {{{string.Join(",", p.Isr)}}} HW {p.HighWatermark} LEO {string.Join("/", p.Replicas.Select(static r => r.LogEndOffset))}"));
+                throw new TimeoutException($"The cluster did not settle within {SettleTimeout.TotalSeconds} s after every fault was healed: {state}");
+            }
+
+            await Task.Delay(ObserveEvery, token).ConfigureAwait(false);
+        }
+    }
+
+    private static Dictionary<(string Topic, int Partition), Dictionary<long, string>> ReadFinalLogs(string bootstrapServers, CancellationToken token)
+    {
+        var reader = new TopicReader(bootstrapServers, [new("client.id", "check-final-read"), new("fetch.wait.max.ms", "50")])
+        {
+            Timeout = TimeSpan.FromSeconds(60),
+            Isolation = Confluent.Kafka.IsolationLevel.ReadUncommitted,
+        };
+        var logs = new Dictionary<(string, int), Dictionary<long, string>>();
+        foreach (var topic in new[] { CheckTopology.SafeTopic, CheckTopology.UncleanTopic })
+        {
+            foreach (var record in reader.Read<Confluent.Kafka.Ignore, string>(topic, cancellationToken: token))
+            {
+                if (!logs.TryGetValue((topic, record.Partition), out var log))
+                {
+                    logs[(topic, record.Partition)] = log = [];
+                }
+
+                log[record.Offset] = record.Value;
+            }
+        }
+
+        return logs;
+    }
+}
