@@ -10,6 +10,7 @@ internal static class FinalChecks
     public static IEnumerable<CheckViolation> Run(
         ReplicaMonitor monitor,
         IReadOnlyDictionary<(string Topic, int Partition), Dictionary<long, string>> logs,
+        IReadOnlySet<Acks> guaranteedAcks,
         IReadOnlyList<Delivery> deliveries,
         IReadOnlyList<Consumed> reads,
         IReadOnlyList<Rewind> rewinds)
@@ -26,7 +27,7 @@ internal static class FinalChecks
             }
         }
 
-        foreach (var delivery in deliveries.Where(static d => d.Persisted && d.Acks == Acks.All))
+        foreach (var delivery in deliveries.Where(d => d.Persisted && guaranteedAcks.Contains(d.Acks)))
         {
             var value = CheckWorkload.Value(delivery.Producer, delivery.Partition, delivery.Sequence);
             if (!Log(delivery.Topic, delivery.Partition).TryGetValue(delivery.Offset, out var stored) || stored != value)
@@ -34,7 +35,7 @@ internal static class FinalChecks
                 if (!Unclean(delivery.Topic, delivery.Partition))
                 {
                     Add(CheckInvariant.AcknowledgedWritesSurvive, delivery.Topic, delivery.Partition,
-                        $"{value} was acknowledged at offset {delivery.Offset}, but the final log holds {(stored is null ? "nothing" : stored)} there");
+                        $"{value} was acknowledged (acks={(int)delivery.Acks}) at offset {delivery.Offset}, but the final log holds {(stored is null ? "nothing" : stored)} there");
                 }
             }
         }

@@ -40,7 +40,11 @@ public static class ScheduleRunner
     /// <param name="schedule">The nemesis steps.</param>
     /// <param name="cancellationToken">Stops the run.</param>
     /// <returns>The result.</returns>
-    public static async Task<ScheduleResult> RunAsync(CheckSchedule schedule, CancellationToken cancellationToken = default)
+    public static Task<ScheduleResult> RunAsync(CheckSchedule schedule, CancellationToken cancellationToken = default) =>
+        RunAsync(schedule, new HashSet<Confluent.Kafka.Acks> { Confluent.Kafka.Acks.All }, cancellationToken);
+
+    /// <summary>Runs <paramref name="schedule"/>, holding acknowledgements with any of <paramref name="guaranteedAcks"/> to survive.</summary>
+    internal static async Task<ScheduleResult> RunAsync(CheckSchedule schedule, IReadOnlySet<Confluent.Kafka.Acks> guaranteedAcks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var watch = Stopwatch.StartNew();
@@ -63,6 +67,8 @@ public static class ScheduleRunner
         var workload = CheckWorkload.Start(cluster.BootstrapServers);
         await using (workload.ConfigureAwait(false))
         {
+            // Faults start once every producer has written, so that even a one-step schedule meets a running workload.
+            await WarmUpAsync(workload, cancellationToken).ConfigureAwait(false);
             foreach (var step in schedule.Steps)
             {
                 await Task.Delay(step.AfterMilliseconds, cancellationToken).ConfigureAwait(false);
@@ -86,7 +92,7 @@ public static class ScheduleRunner
 
             var logs = ReadFinalLogs(cluster.BootstrapServers, cancellationToken);
             var violations = new List<CheckViolation>(monitor.Violations);
-            violations.AddRange(FinalChecks.Run(monitor, logs, [.. workload.Deliveries], [.. workload.Reads], [.. workload.Rewinds]));
+            violations.AddRange(FinalChecks.Run(monitor, logs, guaranteedAcks, [.. workload.Deliveries], [.. workload.Reads], [.. workload.Rewinds]));
             var truth = cluster.Truth.Events;
             return new ScheduleResult(
                 schedule,
@@ -136,6 +142,16 @@ public static class ScheduleRunner
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown nemesis action.");
+        }
+    }
+
+    private static async Task WarmUpAsync(CheckWorkload workload, CancellationToken token)
+    {
+        var producers = CheckTopology.ClientIds.Count(static id => !id.StartsWith("check-group", StringComparison.Ordinal) && !id.StartsWith("check-reader", StringComparison.Ordinal));
+        var waited = Stopwatch.StartNew();
+        while (workload.Deliveries.Select(static d => d.Producer).Distinct().Count() < producers && waited.Elapsed < SettleTimeout)
+        {
+            await Task.Delay(ObserveEvery, token).ConfigureAwait(false);
         }
     }
 
