@@ -33,6 +33,27 @@ public sealed record HealFault(int Pick) : NemesisAction
     public override string ToString() => $"heal fault #{Pick}";
 }
 
+/// <summary>Crashes whichever broker leads the partition when the step runs (nothing while it is offline).</summary>
+/// <param name="Topic">The topic.</param>
+/// <param name="Partition">The partition.</param>
+public sealed record CrashLeader(string Topic, int Partition) : NemesisAction
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"crash the leader of {Topic}[{Partition}]";
+}
+
+/// <summary>
+/// Stops every follower of the partition fetching (as the leader is when the step runs), so the ISR shrinks to the
+/// leader; a crash of the leader then leaves the partition offline, or elects a follower uncleanly where the topic allows it.
+/// </summary>
+/// <param name="Topic">The topic.</param>
+/// <param name="Partition">The partition.</param>
+public sealed record StopFollowers(string Topic, int Partition) : NemesisAction
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"stop the followers of {Topic}[{Partition}]";
+}
+
 /// <summary>One step: wait, then act.</summary>
 /// <param name="AfterMilliseconds">How long the workload runs before the action.</param>
 /// <param name="Action">The action.</param>
@@ -96,6 +117,8 @@ public static class CheckTopology
             Gen.Int[20, 800],
             Gen.Frequency(
                 (6, Faults.Select(static f => (NemesisAction)new ApplyFault(f))),
+                (2, Target.Select(static t => (NemesisAction)new CrashLeader(t.Topic, t.Partition))),
+                (1, Target.Select(static t => (NemesisAction)new StopFollowers(t.Topic, t.Partition))),
                 (2, Gen.Int[0, 7].Select(static pick => (NemesisAction)new HealFault(pick)))),
             static (ms, action) => new CheckStep(ms, action))
         .List[1, 10]

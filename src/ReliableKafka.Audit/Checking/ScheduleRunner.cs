@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ReliableKafka.Reading;
 using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Faults;
 
 namespace ReliableKafka.Audit.Checking;
@@ -127,6 +128,30 @@ public static class ScheduleRunner
                 {
                     return false;
                 }
+
+            case CrashLeader crash:
+                var leader = cluster.Inspect(crash.Topic, crash.Partition)?.Leader ?? -1;
+                if (leader < 0)
+                {
+                    return false;
+                }
+
+                cluster.CrashBroker(leader);
+                return true;
+
+            case StopFollowers stop:
+                var partition = cluster.Inspect(stop.Topic, stop.Partition);
+                if (partition is null || partition.Leader < 0)
+                {
+                    return false;
+                }
+
+                foreach (var follower in partition.Replicas.Where(r => r.Broker != partition.Leader))
+                {
+                    held.Add(cluster.Apply(new LagFollower(follower.Broker, stop.Topic, stop.Partition, Stop: true)));
+                }
+
+                return true;
 
             case HealFault heal:
                 held.RemoveAll(static h => !h.IsActive);

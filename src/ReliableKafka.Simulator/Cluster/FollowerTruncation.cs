@@ -49,10 +49,8 @@ internal static class FollowerTruncation
                 }
             }
 
-            if (target < endOffset)
-            {
-                removed.InsertRange(0, follower.TruncateTo(target));
-            }
+            // Also at or past the log end: the follower's epoch cache is then cut at its log end (see ReplicaLog.TruncateTo).
+            removed.InsertRange(0, follower.TruncateTo(target));
 
             if (done || (follower.LogEndOffset == endOffset && follower.LatestEpoch == latest))
             {

@@ -11,9 +11,9 @@ internal sealed partial class PartitionState
         bool advanced;
         lock (_gate)
         {
-            if (brokerId != Leader)
+            if (Leader < 0 || brokerId != Leader)
             {
-                return new AppendResult(KafkaErrorCode.NotLeaderOrFollower, -1, -1, false);
+                return new AppendResult(Leader < 0 ? KafkaErrorCode.LeaderNotAvailable : KafkaErrorCode.NotLeaderOrFollower, -1, -1, false);
             }
 
             if (acks == -1 && _isr.Count < Settings.MinInSyncReplicas)

@@ -160,9 +160,16 @@ internal sealed partial class PartitionState
             _isr.Add(brokerId);
         }
 
+        var now = _time.GetUtcNow();
         foreach (var replica in _replicas.Values.Where(r => r.BrokerId != brokerId))
         {
+            // Kafka's new leader resets what it knows of each follower: log end unknown until it fetches, and an
+            // in-sync follower gets a fresh lag window.
             replica.MustCheckDivergence = true;
+            if (_isr.Contains(replica.BrokerId))
+            {
+                replica.LastCaughtUp = now;
+            }
         }
 
         HighWatermark = Math.Min(HighWatermark, leader.Log.LogEndOffset);

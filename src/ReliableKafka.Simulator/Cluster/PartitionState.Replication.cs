@@ -91,8 +91,10 @@ internal sealed partial class PartitionState
 
             var leader = _replicas[Leader];
             var now = _time.GetUtcNow();
+            // A follower that has not fetched since the election has an unknown log end (its log may still hold the
+            // old leader's records): it is caught up only within its lag window, as in Kafka.
             var removed = _isr.RemoveAll(id => id != Leader
-                && _replicas[id].Log.LogEndOffset < leader.Log.LogEndOffset
+                && (_replicas[id].MustCheckDivergence || _replicas[id].Log.LogEndOffset < leader.Log.LogEndOffset)
                 && now - _replicas[id].LastCaughtUp > lagTimeMax);
             if (removed == 0)
             {
@@ -118,7 +120,16 @@ internal sealed partial class PartitionState
             return false;
         }
 
-        var high = _isr.Where(id => _replicas[id].Online || id == Leader).Select(id => _replicas[id].Log.LogEndOffset).DefaultIfEmpty(0).Min();
+        // As in Kafka, a new leader knows a follower's log end only from its fetches in the new epoch: an in-sync
+        // follower that has not fetched yet (it may still hold records the new leader never had) holds the high
+        // watermark where it is.
+        var members = _isr.Where(id => _replicas[id].Online || id == Leader).ToList();
+        if (members.Any(id => id != Leader && _replicas[id].MustCheckDivergence))
+        {
+            return false;
+        }
+
+        var high = members.Select(id => _replicas[id].Log.LogEndOffset).DefaultIfEmpty(0).Min();
         if (high <= HighWatermark)
         {
             return false;

@@ -53,6 +53,9 @@ internal sealed class ReplicaLog
         var index = _batches.FindIndex(b => b.LastOffset >= offset);
         if (index < 0)
         {
+            // Nothing to cut, but as in Kafka the epoch cache is still cut at the log end: a broker that was elected
+            // and appended nothing keeps an entry there that would otherwise stall the next divergence check.
+            Epochs.TruncateFromEnd(LogEndOffset);
             return [];
         }
 

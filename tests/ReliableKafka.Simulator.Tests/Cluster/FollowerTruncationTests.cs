@@ -119,4 +119,20 @@ public sealed class FollowerTruncationTests
 
         Assert.Equal("end 7, removed [7]", Reconcile(follower, leader));
     }
+
+    /// <summary>
+    /// UnifiedLog.truncateTo's rule: a truncation at or past the log end still cuts the epoch cache there. A former
+    /// leader that was elected in epoch 2 and appended nothing keeps an entry for epoch 2 at its log end; without the cut
+    /// it would ask about epoch 2 forever and keep epoch-0 records the new leader never had.
+    /// </summary>
+    [Fact]
+    public void A_former_leader_that_appended_nothing_in_its_epoch_still_truncates_to_the_new_leader()
+    {
+        var follower = Log((0, 0, 1), (0, 2, 4));
+        follower.Epochs.Assign(2, 5);
+        var leader = Leader(3, (1, 0, 0), (1, 1, 3));
+
+        Assert.Equal("end 0, removed [0,2]", Reconcile(follower, leader));
+        Assert.Empty(follower.Epochs.Entries);
+    }
 }

@@ -204,6 +204,53 @@ public sealed class PartitionStateTests
         Assert.Equal([3], election.Isr!);
     }
 
+    /// <summary>
+    /// Kafka's new leader knows nothing of its followers' log ends until they fetch from it (Partition.makeLeader resets
+    /// them to unknown): a follower that still holds the old leader's unreplicated acks=1 records must not count toward
+    /// the high watermark before it has truncated them, or an acks=all write is acknowledged that a failover then loses.
+    /// </summary>
+    [Fact]
+    public async Task A_new_leader_counts_a_follower_toward_the_high_watermark_only_after_it_fetched_in_the_new_epoch()
+    {
+        var partition = NewPartition();
+        partition.AppendAsLeader(1, Batch(records: 1), acks: 1);
+        Assert.Equal(KafkaErrorCode.None, partition.MoveLeader(2));
+
+        var appended = partition.AppendAsLeader(2, Batch(records: 1), acks: -1);
+        var wait = partition.WaitForHighWatermark(appended.LastOffset + 1);
+        partition.ReplicateTo(3);
+
+        Assert.Equal(0, partition.HighWatermark);
+        Assert.False(wait.IsCompleted);
+
+        partition.ReplicateTo(1);
+
+        Assert.Equal(KafkaErrorCode.None, await wait);
+        Assert.Equal(1, partition.HighWatermark);
+        Assert.Equal(partition.BatchesOf(2), partition.BatchesOf(1));
+    }
+
+    /// <summary>After an election every in-sync follower gets a fresh lag window (Kafka resets lastCaughtUpTime), and one that has not fetched since is not caught up, however long its stale log.</summary>
+    [Fact]
+    public void After_a_leader_move_a_follower_that_never_fetches_again_leaves_the_isr_even_with_a_longer_stale_log()
+    {
+        var partition = NewPartition();
+        partition.AppendAsLeader(1, Batch(records: 3), acks: 1);
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        partition.MoveLeader(2);
+        partition.ReplicaOf(1).ReplicationStopped = true;
+        partition.AppendAsLeader(2, Batch(records: 1), acks: 1);
+        partition.ReplicateTo(3);
+
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        partition.ShrinkIsr(TimeSpan.FromSeconds(30));
+        Assert.Equal([1, 2, 3], partition.Isr);
+
+        _clock.Advance(TimeSpan.FromSeconds(11));
+        partition.ShrinkIsr(TimeSpan.FromSeconds(30));
+        Assert.Equal([2, 3], partition.Isr);
+    }
+
     private sealed class ManualClock : TimeProvider
     {
         private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
