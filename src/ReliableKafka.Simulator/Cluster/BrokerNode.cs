@@ -140,24 +140,55 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
         }
     }
 
-    /// <summary>Reads frames off one connection and serves them in order until the connection closes; logs why it closed.</summary>
+    /// <summary>
+    /// Reads frames off one connection and serves them in order until the connection closes; logs why it closed. A
+    /// request's announced size is reserved from the cluster's <see cref="RequestMemoryBudget"/> before its body is read
+    /// (nothing is allocated from the prefix: the pipe holds only the bytes that arrived), and a connection that stalls
+    /// in the middle of a request for <see cref="SimulatedClusterOptions.PartialRequestTimeout"/> is closed.
+    /// </summary>
     private async Task ServeAsync(Socket socket, Connection connection, CancellationToken token)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
         // 64 KiB reads: a produce request of a few hundred KiB arrives in a few reads, not a hundred 4 KiB ones.
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: ReadBufferSize / 4, leaveOpen: true));
+        var budget = cluster.RequestMemory;
+        var options = cluster.Options;
+        var maxFrameSize = (int)Math.Min(options.MaxRequestSize, budget.Capacity);
+        long reserved = 0;
         try
         {
             var open = true;
+            var midFrame = false;
             while (open)
             {
-                var read = await reader.ReadAsync(token).ConfigureAwait(false);
-                var buffer = read.Buffer;
-                while (open && KafkaFrame.TryReadFrame(ref buffer, out var frame))
+                if (await ReadAsync(reader, midFrame, token).ConfigureAwait(false) is not { } read)
                 {
-                    open = await ServeFrameAsync(socket, stream, frame, connection, token).ConfigureAwait(false);
+                    BrokerLog.StalledMidRequest(_log, Id, connection.ClientId, connection.Remote, options.PartialRequestTimeout);
+                    break;
                 }
 
+                var buffer = read.Buffer;
+                while (open && KafkaFrame.TryReadSize(buffer, maxFrameSize, out var size))
+                {
+                    if (reserved == 0 && !await budget.ReserveAsync(size, options.PartialRequestTimeout, cluster.Time, token).ConfigureAwait(false))
+                    {
+                        BrokerLog.NoRequestMemory(_log, Id, connection.ClientId, connection.Remote, size, budget.Reserved, budget.Capacity);
+                        open = false;
+                        break;
+                    }
+
+                    reserved = size;
+                    if (!KafkaFrame.TryReadFrame(ref buffer, out var frame, maxFrameSize))
+                    {
+                        break;
+                    }
+
+                    open = await ServeFrameAsync(socket, stream, frame, connection, token).ConfigureAwait(false);
+                    budget.Release(reserved);
+                    reserved = 0;
+                }
+
+                midFrame = !buffer.IsEmpty;
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (open && read.IsCompleted)
                 {
@@ -193,11 +224,40 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
                     break;
             }
         }
+        catch (Exception e)
+        {
+            // Whatever else fails stays on this connection: the broker and its other connections go on.
+            BrokerLog.ConnectionFailed(_log, Id, connection.ClientId, connection.Remote, e);
+        }
         finally
         {
+            budget.Release(reserved);
             _connections.TryRemove(socket, out _);
             await reader.CompleteAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The next read. In the middle of a request it must bring bytes within
+    /// <see cref="SimulatedClusterOptions.PartialRequestTimeout"/> (on the cluster's clock): null when it did not.
+    /// </summary>
+    private async ValueTask<ReadResult?> ReadAsync(PipeReader reader, bool midFrame, CancellationToken token)
+    {
+        if (!midFrame)
+        {
+            return await reader.ReadAsync(token).ConfigureAwait(false);
+        }
+
+        using var stalled = new CancellationTokenSource(cluster.Options.PartialRequestTimeout, cluster.Time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(token, stalled.Token);
+        try
+        {
+            return await reader.ReadAsync(either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stalled.IsCancellationRequested && !token.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

@@ -169,7 +169,7 @@ internal static class RecordBatch
             throw new KafkaProtocolException($"Record batch claims {header.RecordsCount} records in {reader.Remaining} bytes.");
         }
 
-        var records = new List<Record>(header.RecordsCount);
+        var records = new List<Record>(Math.Min(header.RecordsCount, 256));
         for (var i = 0; i < header.RecordsCount; i++)
         {
             records.Add(Record.Read(ref reader));
