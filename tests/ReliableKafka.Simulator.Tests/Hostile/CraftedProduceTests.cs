@@ -27,7 +27,7 @@ public sealed class CraftedProduceTests : IAsyncLifetime
         { "record length beyond the batch", (short)KafkaErrorCode.InvalidRecord },
         { "control batch from a producer", (short)KafkaErrorCode.InvalidRecord },
         { "transactional batch without a producer id", (short)KafkaErrorCode.InvalidRecord },
-        { "no producer id but a sequence", (short)KafkaErrorCode.InvalidRecord },
+        { "producer id with a negative epoch", (short)KafkaErrorCode.InvalidRecord },
         { "producer id without a sequence", (short)KafkaErrorCode.InvalidRecord },
         { "base offset not 0", (short)KafkaErrorCode.InvalidRecord },
         { "magic 1", (short)KafkaErrorCode.InvalidRecord },
@@ -91,6 +91,18 @@ public sealed class CraftedProduceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_without_producer_id_but_with_epoch_and_sequence_0_is_accepted_as_kafka_accepts_kafkajs_batches()
+    {
+        _cluster.CreateTopic("kafkajs", new TopicSettings(1, 1, 1));
+        var batch = Patched(static b => { Int16(b, RecordBatch.ProducerEpochOffset, 0); Int32(b, RecordBatch.BaseSequenceOffset, 0); });
+
+        var response = await ProduceAsync("kafkajs", 1, 8, (0, batch), (0, batch));
+
+        Assert.All(response.Responses.Single().PartitionResponses, static p => Assert.Equal(KafkaErrorCode.None, p.ErrorCode));
+        Assert.Equal(6, _cluster.Describe().Topics.Single().Partitions.Single().LogEndOffsets[1]);
+    }
+
+    [Fact]
     public async Task Zstd_before_produce_v7_is_refused_with_unsupported_compression_type()
     {
         _cluster.CreateTopic("zstd", new TopicSettings(1, 1, 1));
@@ -134,7 +146,7 @@ public sealed class CraftedProduceTests : IAsyncLifetime
         "record length beyond the batch" => Patched(static b => b[RecordBatch.HeaderSize] = 0x7E),
         "control batch from a producer" => Patched(static b => Int16(b, RecordBatch.AttributesOffset, RecordBatch.ControlFlag)),
         "transactional batch without a producer id" => Patched(static b => Int16(b, RecordBatch.AttributesOffset, RecordBatch.TransactionalFlag)),
-        "no producer id but a sequence" => Patched(static b => Int32(b, RecordBatch.BaseSequenceOffset, 0)),
+        "producer id with a negative epoch" => Patched(static b => { Int64(b, RecordBatch.ProducerIdOffset, 5_000); Int32(b, RecordBatch.BaseSequenceOffset, 0); }),
         "producer id without a sequence" => Patched(static b => { Int64(b, RecordBatch.ProducerIdOffset, 5_000); Int16(b, RecordBatch.ProducerEpochOffset, 0); }),
         "base offset not 0" => Patched(static b => Int64(b, RecordBatch.BaseOffsetOffset, 7)),
         "magic 1" => Patched(static b => b[RecordBatch.MagicOffset] = 1),

@@ -161,21 +161,15 @@ internal static class ProducedBatchValidator
         return CheckProducerFields(header);
     }
 
-    /// <summary>Either no producer (-1 id, epoch and sequence together), or a producer id with an epoch and a sequence.</summary>
+    /// <summary>
+    /// A producer id (any value above -1) needs a sequence and an epoch; without one, epoch and sequence are ignored, as
+    /// Kafka ignores them (kafkajs sends producer id -1 with epoch 0 and sequence 0), but the batch may not be
+    /// transactional.
+    /// </summary>
     private static BatchVerdict CheckProducerFields(RecordBatchHeader header)
     {
-        if (header.ProducerId < -1)
+        if (header.ProducerId < 0)
         {
-            return BatchVerdict.Invalid($"invalid producerId {header.ProducerId}");
-        }
-
-        if (header.ProducerId == -1)
-        {
-            if (header.ProducerEpoch != -1 || header.BaseSequence != -1)
-            {
-                return BatchVerdict.Invalid($"producerId -1 with epoch {header.ProducerEpoch} and sequence {header.BaseSequence}; without a producer both must be -1");
-            }
-
             return header.IsTransactional ? BatchVerdict.Invalid("a transactional batch needs a producerId") : BatchVerdict.Valid;
         }
 
