@@ -59,24 +59,6 @@ internal sealed class HostileSocket : IDisposable
         }
     }
 
-    /// <summary>Drains answers until the broker closes, or until <paramref name="patience"/> passes; never fails.</summary>
-    public async Task DrainAsync(TimeSpan patience)
-    {
-        using var timeout = new CancellationTokenSource(patience);
-        var buffer = new byte[4096];
-        try
-        {
-            while (await _stream.ReadAsync(buffer, timeout.Token) > 0)
-            {
-                // Whatever the broker answers to garbage is fine; only the rest of the cluster's health matters.
-            }
-        }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
-        {
-            // Reset, or still open: both are acceptable answers to garbage.
-        }
-    }
-
     public void Dispose()
     {
         _stream.Dispose();
