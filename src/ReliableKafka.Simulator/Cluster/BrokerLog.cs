@@ -35,4 +35,13 @@ internal static partial class BrokerLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Broker {BrokerId} stopped: the connection of client {ClientId} ({Remote}) is reset")]
     public static partial void BrokerStopped(ILogger logger, int brokerId, string? clientId, string? remote);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Broker {BrokerId} closed the connection of client {ClientId} ({Remote}): it sent nothing for {Timeout} in the middle of a request")]
+    public static partial void StalledMidRequest(ILogger logger, int brokerId, string? clientId, string? remote, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Broker {BrokerId} closed the connection of client {ClientId} ({Remote}): no room for a request of {Size} bytes ({Reserved} of {Capacity} bytes held by requests being read)")]
+    public static partial void NoRequestMemory(ILogger logger, int brokerId, string? clientId, string? remote, int size, long reserved, long capacity);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Broker {BrokerId} closed the connection of client {ClientId} ({Remote}): reading it failed")]
+    public static partial void ConnectionFailed(ILogger logger, int brokerId, string? clientId, string? remote, Exception exception);
 }

@@ -14,7 +14,7 @@ namespace ReliableKafka.Simulator.Cluster;
 /// <see cref="KafkaFrame.TryReadFrame"/>, handles one request at a time and answers in order, as Kafka does. A bad
 /// frame, an unsupported request or a failing handler closes that connection only, and the log says why.
 /// </summary>
-internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, int port)
+internal sealed partial class BrokerNode(SimulatedCluster cluster, int id, string host, int port)
 {
     private const string StoppedReason = "broker stopped";
 
@@ -140,24 +140,55 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
         }
     }
 
-    /// <summary>Reads frames off one connection and serves them in order until the connection closes; logs why it closed.</summary>
+    /// <summary>
+    /// Reads frames off one connection and serves them in order until the connection closes; logs why it closed. A
+    /// request's announced size is reserved from the cluster's <see cref="RequestMemoryBudget"/> before its body is read
+    /// (nothing is allocated from the prefix: the pipe holds only the bytes that arrived), and a connection that stalls
+    /// in the middle of a request for <see cref="SimulatedClusterOptions.PartialRequestTimeout"/> is closed.
+    /// </summary>
     private async Task ServeAsync(Socket socket, Connection connection, CancellationToken token)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
         // 64 KiB reads: a produce request of a few hundred KiB arrives in a few reads, not a hundred 4 KiB ones.
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: ReadBufferSize / 4, leaveOpen: true));
+        var budget = cluster.RequestMemory;
+        var options = cluster.Options;
+        var maxFrameSize = (int)Math.Min(options.MaxRequestSize, budget.Capacity);
+        long reserved = 0;
         try
         {
             var open = true;
+            var midFrame = false;
             while (open)
             {
-                var read = await reader.ReadAsync(token).ConfigureAwait(false);
-                var buffer = read.Buffer;
-                while (open && KafkaFrame.TryReadFrame(ref buffer, out var frame))
+                if (await ReadAsync(reader, midFrame, token).ConfigureAwait(false) is not { } read)
                 {
-                    open = await ServeFrameAsync(socket, stream, frame, connection, token).ConfigureAwait(false);
+                    BrokerLog.StalledMidRequest(_log, Id, connection.ClientId, connection.Remote, options.PartialRequestTimeout);
+                    break;
                 }
 
+                var buffer = read.Buffer;
+                while (open && KafkaFrame.TryReadSize(buffer, maxFrameSize, out var size))
+                {
+                    if (reserved == 0 && !await budget.ReserveAsync(size, options.PartialRequestTimeout, cluster.Time, token).ConfigureAwait(false))
+                    {
+                        BrokerLog.NoRequestMemory(_log, Id, connection.ClientId, connection.Remote, size, budget.Reserved, budget.Capacity);
+                        open = false;
+                        break;
+                    }
+
+                    reserved = size;
+                    if (!KafkaFrame.TryReadFrame(ref buffer, out var frame, maxFrameSize))
+                    {
+                        break;
+                    }
+
+                    open = await ServeFrameAsync(socket, stream, frame, connection, token).ConfigureAwait(false);
+                    budget.Release(reserved);
+                    reserved = 0;
+                }
+
+                midFrame = !buffer.IsEmpty;
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (open && read.IsCompleted)
                 {
@@ -193,8 +224,14 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
                     break;
             }
         }
+        catch (Exception e)
+        {
+            // Whatever else fails stays on this connection: the broker and its other connections go on.
+            BrokerLog.ConnectionFailed(_log, Id, connection.ClientId, connection.Remote, e);
+        }
         finally
         {
+            budget.Release(reserved);
             _connections.TryRemove(socket, out _);
             await reader.CompleteAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
@@ -334,21 +371,6 @@ internal sealed class BrokerNode(SimulatedCluster cluster, int id, string host, 
 
         await Faults.WhenRunning.WaitAsync(token).ConfigureAwait(false);
         return true;
-    }
-
-    /// <summary>What the broker knows of one connection.</summary>
-    private sealed class Connection
-    {
-        public string? ClientId { get; set; }
-
-        /// <summary>The client's address, kept for the log after the socket closes.</summary>
-        public string? Remote { get; init; }
-
-        /// <summary>Why the broker reset this connection itself (a fault, or the broker stopping), for the log.</summary>
-        public string? ClosedBy { get; set; }
-
-        /// <summary>Set when a response on it was dropped: nothing more is answered on this connection.</summary>
-        public bool Silenced { get; set; }
     }
 }
 

@@ -7,7 +7,7 @@ internal sealed partial class RequestHandler
 {
     /// <summary>Produce, in its non-flexible versions: one v2 record batch per partition; acks 0, 1 and all.</summary>
     private static readonly ApiRegistration ProduceApi = new(ApiKey.Produce, 3, 8, static async (handler, broker, header, body, token) =>
-        await handler.ProduceAsync(broker, ProduceRequest.Read(ref body, header.ApiVersion), token).ConfigureAwait(false) is { } response
+        await handler.ProduceAsync(broker, ProduceRequest.Read(ref body, header.ApiVersion), header.ApiVersion, token).ConfigureAwait(false) is { } response
             ? Respond(header, response)
             : null);
 
@@ -20,7 +20,7 @@ internal sealed partial class RequestHandler
             : new InitProducerIdResponse { ProducerId = handler._cluster.NextProducerId(), ProducerEpoch = 0 }));
     });
 
-    private async Task<ProduceResponse?> ProduceAsync(BrokerNode broker, ProduceRequest request, CancellationToken token)
+    private async Task<ProduceResponse?> ProduceAsync(BrokerNode broker, ProduceRequest request, short version, CancellationToken token)
     {
         var response = new ProduceResponse();
         var waits = new List<(ProduceResponse.PartitionProduceResponse Entry, PartitionState Partition, Task<KafkaErrorCode> Wait)>();
@@ -38,7 +38,7 @@ internal sealed partial class RequestHandler
                 entry.ErrorCode = request.Acks is not (-1 or 0 or 1) ? KafkaErrorCode.InvalidRequiredAcks
                     : partition is null ? KafkaErrorCode.UnknownTopicOrPartition
                     : Injected(broker, ApiKey.Produce, topic.Name, data.Index) is var injected and not KafkaErrorCode.None ? injected
-                    : ValidateBatch(data.Records, out var incoming) is var invalid and not KafkaErrorCode.None ? invalid
+                    : ValidateBatch(data.Records, version, out var incoming) is { Error: not KafkaErrorCode.None } invalid ? Refuse(entry, invalid)
                     : Append(broker, partition, incoming!, request.Acks, entry, waits);
                 failed |= entry.ErrorCode != KafkaErrorCode.None;
             }
@@ -106,23 +106,34 @@ internal sealed partial class RequestHandler
         return KafkaErrorCode.None;
     }
 
-    /// <summary>Checks one v2 record batch (magic, length, count, CRC-32C, base offset 0) and copies it for the log.</summary>
-    internal static KafkaErrorCode ValidateBatch(ReadOnlyMemory<byte>? records, out IncomingBatch? incoming)
+    /// <summary>
+    /// Copies one partition's records for the log and checks the copy as Kafka's leader does
+    /// (<see cref="ProducedBatchValidator"/>); the copy may be normalised (timestamp type, maxTimestamp).
+    /// </summary>
+    internal static BatchVerdict ValidateBatch(ReadOnlyMemory<byte>? records, short version, out IncomingBatch? incoming)
     {
         incoming = null;
         if (records is not { } memory)
         {
-            return KafkaErrorCode.InvalidRecord;
+            return BatchVerdict.Invalid("null records");
         }
 
-        var error = RecordBatch.ValidateForAppend(memory.Span);
-        if (error != KafkaErrorCode.None)
+        var data = memory.ToArray();
+        var verdict = ProducedBatchValidator.Check(data, version);
+        if (verdict.Error != KafkaErrorCode.None)
         {
-            return error;
+            return verdict;
         }
 
-        var header = RecordBatchHeader.Read(memory.Span);
-        incoming = new IncomingBatch(memory.ToArray(), header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.LastOffsetDelta);
-        return KafkaErrorCode.None;
+        var header = RecordBatchHeader.Read(data);
+        incoming = new IncomingBatch(data, header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.LastOffsetDelta);
+        return verdict;
+    }
+
+    /// <summary>A refused batch: its error, and why in the response's error message (Produce v8).</summary>
+    private static KafkaErrorCode Refuse(ProduceResponse.PartitionProduceResponse entry, BatchVerdict verdict)
+    {
+        entry.ErrorMessage = verdict.Problem;
+        return verdict.Error;
     }
 }

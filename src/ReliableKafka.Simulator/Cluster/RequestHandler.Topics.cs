@@ -70,6 +70,7 @@ internal sealed partial class RequestHandler
         {
             var (error, message) = NotControllerAnswer(broker) is { } notController ? notController
                 : topic.Assignments is { Count: > 0 } ? (KafkaErrorCode.InvalidRequest, "Explicit replica assignments are not supported by the simulated cluster; leave them out to spread replicas round-robin.")
+                : topic.Count > MaxPartitionsPerOperation ? TooManyPartitions(topic.Count)
                 : _cluster.TryAddPartitions(topic.Name, topic.Count, request.ValidateOnly) is { } failure ? failure
                 : (KafkaErrorCode.None, (string?)null);
             response.Results.Add(new CreatePartitionsResponse.CreatePartitionsTopicResult { Name = topic.Name, ErrorCode = error, ErrorMessage = message });
@@ -125,6 +126,11 @@ internal sealed partial class RequestHandler
         if (partitions < 1)
         {
             return (KafkaErrorCode.InvalidPartitions, $"Number of partitions was set to {topic.NumPartitions}: it must be positive, or -1 for the default ({defaults.Partitions}).");
+        }
+
+        if (partitions > MaxPartitionsPerOperation)
+        {
+            return TooManyPartitions(partitions);
         }
 
         var replicationFactor = topic.ReplicationFactor == -1 ? defaults.ReplicationFactor : topic.ReplicationFactor;

@@ -68,6 +68,15 @@ internal sealed partial class RequestHandler(SimulatedCluster cluster)
         LazyInitializer.EnsureInitialized(ref _overrides)[key] = handle;
     }
 
+    /// <summary>
+    /// The most partitions one CreateTopics topic or CreatePartitions count may ask for: Kafka's controller refuses an
+    /// operation of more than 10000 metadata records with POLICY_VIOLATION ("excessively large batch operation").
+    /// </summary>
+    internal const int MaxPartitionsPerOperation = 10_000;
+
+    private static (KafkaErrorCode Error, string? Message) TooManyPartitions(int partitions) =>
+        (KafkaErrorCode.PolicyViolation, $"Unable to perform excessively large batch operation: {partitions} partitions, at most {MaxPartitionsPerOperation}.");
+
     private static ValueTask<KafkaWriter?> Done(KafkaWriter? response) => ValueTask.FromResult(response);
 
     private static KafkaWriter Respond<T>(RequestHeader header, T body)

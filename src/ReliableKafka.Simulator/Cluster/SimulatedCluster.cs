@@ -292,6 +292,10 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
     {
         var lastIsrCheck = _time.GetTimestamp();
         var token = _stopping.Token;
+        var log = (_options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger(typeof(SimulatedCluster).FullName!);
+
+        // As Kafka's fetcher marks a partition failed: a fetch that throws stops that replica until a new leader epoch.
+        var failed = new Dictionary<(PartitionState Partition, int Replica), int>();
         while (!token.IsCancellationRequested)
         {
             await _replicationSignal.WaitAsync(ReplicationTick, token).ConfigureAwait(false);
@@ -305,9 +309,17 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
 
                 foreach (var replica in partition.ReplicaIds)
                 {
-                    if (_brokers[replica].IsServing)
+                    if (_brokers[replica].IsServing && !(failed.TryGetValue((partition, replica), out var epoch) && epoch == partition.LeaderEpoch))
                     {
-                        partition.ReplicateTo(replica);
+                        try
+                        {
+                            partition.ReplicateTo(replica);
+                        }
+                        catch (Exception e)
+                        {
+                            failed[(partition, replica)] = partition.LeaderEpoch;
+                            ClusterLog.ReplicationFailed(log, partition.Topic, partition.Index, replica, partition.LeaderEpoch, e);
+                        }
                     }
                 }
             }
@@ -317,7 +329,14 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
                 lastIsrCheck = _time.GetTimestamp();
                 foreach (var partition in AllPartitions())
                 {
-                    partition.ShrinkIsr(_options.ReplicaLagTimeMax);
+                    try
+                    {
+                        partition.ShrinkIsr(_options.ReplicaLagTimeMax);
+                    }
+                    catch (Exception e)
+                    {
+                        ClusterLog.IsrCheckFailed(log, partition.Topic, partition.Index, e);
+                    }
                 }
             }
         }

@@ -48,5 +48,27 @@ public sealed class SimulatedClusterOptions
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// socket.request.max.bytes: the largest request a broker reads. A size prefix above it closes the connection before
+    /// anything is read or allocated for the request, as Kafka does. The default is 104857600 (100 MiB), Kafka's.
+    /// </summary>
+    public int MaxRequestSize { get; set; } = Protocol.KafkaFrame.DefaultMaxFrameSize;
+
+    /// <summary>
+    /// The bytes all connections of all brokers together may hold for requests being read (Kafka's
+    /// queued.max.request.bytes). A connection reserves a request's announced size once the size prefix has arrived;
+    /// while the rest is reserved it reads nothing more and waits, so memory stays bounded whatever size prefixes
+    /// clients send. The default is 256 MiB.
+    /// </summary>
+    public long MaxBufferedRequestBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a connection may sit in the middle of a request (part of a size prefix or body read) without sending
+    /// more bytes, or wait for room in <see cref="MaxBufferedRequestBytes"/>, before the broker closes it. Measured on
+    /// <see cref="TimeProvider"/>. The default is 60 seconds (Kafka's connections.max.idle.ms, for idle connections of
+    /// any kind, is 10 minutes).
+    /// </summary>
+    public TimeSpan PartialRequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     internal TopicSettings EffectiveDefaultTopic => DefaultTopic ?? new TopicSettings(1, Math.Min(3, Brokers), 1);
 }

@@ -12,6 +12,30 @@ internal static class KafkaFrame
     public const int DefaultMaxFrameSize = 100 * 1024 * 1024;
 
     /// <summary>
+    /// Reads the size prefix at the front of <paramref name="buffer"/> without taking anything; false until its 4 bytes
+    /// have arrived. A negative size, or one above <paramref name="maxFrameSize"/>, throws
+    /// <see cref="KafkaFrameSizeException"/>, so nothing is reserved or read for it.
+    /// </summary>
+    public static bool TryReadSize(in ReadOnlySequence<byte> buffer, int maxFrameSize, out int size)
+    {
+        size = 0;
+        if (buffer.Length < 4)
+        {
+            return false;
+        }
+
+        Span<byte> prefix = stackalloc byte[4];
+        buffer.Slice(0, 4).CopyTo(prefix);
+        size = BinaryPrimitives.ReadInt32BigEndian(prefix);
+        if (size < 0 || size > maxFrameSize)
+        {
+            throw new KafkaFrameSizeException(size, maxFrameSize);
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Takes one complete frame body (without its size prefix) off the front of <paramref name="buffer"/>.
     /// Returns false when more bytes are needed. A negative size, or one above <paramref name="maxFrameSize"/> (Kafka's
     /// socket.request.max.bytes), throws <see cref="KafkaFrameSizeException"/>: as in Kafka, the connection must then
@@ -20,20 +44,7 @@ internal static class KafkaFrame
     public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame, int maxFrameSize = DefaultMaxFrameSize)
     {
         frame = default;
-        if (buffer.Length < 4)
-        {
-            return false;
-        }
-
-        Span<byte> prefix = stackalloc byte[4];
-        buffer.Slice(0, 4).CopyTo(prefix);
-        var size = BinaryPrimitives.ReadInt32BigEndian(prefix);
-        if (size < 0 || size > maxFrameSize)
-        {
-            throw new KafkaFrameSizeException(size, maxFrameSize);
-        }
-
-        if (buffer.Length - 4 < size)
+        if (!TryReadSize(buffer, maxFrameSize, out var size) || buffer.Length - 4 < size)
         {
             return false;
         }

@@ -10,6 +10,9 @@ namespace ReliableKafka.Simulator.Protocol;
 /// </summary>
 internal struct KafkaReader
 {
+    /// <summary>The most elements a struct array is pre-sized for, whatever count the input announces.</summary>
+    private const int InitialElementCapacity = 256;
+
     private readonly ReadOnlyMemory<byte> _buffer;
     private int _position;
 
@@ -306,6 +309,7 @@ internal struct KafkaReader
             throw new KafkaProtocolException($"{field}: non-nullable array is null.");
         }
 
+        CheckElementBytes(count, sizeof(int), field);
         var list = new List<int>(count);
         for (var i = 0; i < count; i++)
         {
@@ -323,6 +327,7 @@ internal struct KafkaReader
             throw new KafkaProtocolException($"{field}: non-nullable array is null.");
         }
 
+        CheckElementBytes(count, sizeof(long), field);
         var list = new List<long>(count);
         for (var i = 0; i < count; i++)
         {
@@ -346,6 +351,7 @@ internal struct KafkaReader
             return null;
         }
 
+        CheckElementBytes(count, sizeof(short), field);
         var list = new List<string>(count);
         for (var i = 0; i < count; i++)
         {
@@ -358,13 +364,24 @@ internal struct KafkaReader
     private List<T> ReadElements<T>(int count, short version)
         where T : IKafkaStruct<T>
     {
-        var list = new List<T>(count);
+        // The count is at most the bytes left, but a list of references pre-sized to it would take 8 bytes per byte of
+        // input: start small and let the elements actually read grow it.
+        var list = new List<T>(Math.Min(count, InitialElementCapacity));
         for (var i = 0; i < count; i++)
         {
             list.Add(T.Read(ref this, version));
         }
 
         return list;
+    }
+
+    /// <summary>Rejects a count of fixed-size elements that cannot all fit in the bytes left, before any allocation.</summary>
+    private readonly void CheckElementBytes(int count, int elementSize, string field)
+    {
+        if ((long)count * elementSize > Remaining)
+        {
+            throw new KafkaProtocolException($"{field}: {count} elements of at least {elementSize} bytes exceed the {Remaining} remaining bytes.");
+        }
     }
 
     private readonly int CheckCount(int count, string field)

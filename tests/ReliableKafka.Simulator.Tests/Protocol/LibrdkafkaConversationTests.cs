@@ -73,7 +73,7 @@ public sealed class LibrdkafkaConversationTests
         var partition = Assert.Single(Assert.Single(produce.TopicData).PartitionData);
         var batch = partition.Records!.Value;
 
-        Assert.Equal(KafkaErrorCode.None, RecordBatch.ValidateForAppend(batch.Span));
+        Assert.Equal(KafkaErrorCode.None, ProducedBatchValidator.Check(batch.ToArray(), version).Error);
         var batchHeader = RecordBatchHeader.Read(batch.Span);
         Assert.Equal(ProducerId, batchHeader.ProducerId);
         Assert.Equal(0, batchHeader.ProducerEpoch);

@@ -19,7 +19,7 @@ public sealed class RecordBatchTests
         var batch = RecordBatchBuilder.Create(3, producerId: 55, producerEpoch: 2, baseSequence: 10);
 
         Assert.Equal(KafkaErrorCode.None, RecordBatch.Validate(batch));
-        Assert.Equal(KafkaErrorCode.None, RecordBatch.ValidateForAppend(batch));
+        Assert.Equal(KafkaErrorCode.None, ProducedBatchValidator.Check(batch, 8).Error);
         var header = RecordBatchHeader.Read(batch);
         Assert.Equal(0, header.BaseOffset);
         Assert.Equal(batch.Length, header.TotalSize);
@@ -116,7 +116,7 @@ public sealed class RecordBatchTests
         RecordBatch.SetBaseOffset(batch, 3);
 
         Assert.Equal(KafkaErrorCode.None, RecordBatch.Validate(batch));
-        Assert.Equal(KafkaErrorCode.InvalidRecord, RecordBatch.ValidateForAppend(batch));
+        Assert.Equal(KafkaErrorCode.InvalidRecord, ProducedBatchValidator.Check(batch, 8).Error);
     }
 
     [Fact]

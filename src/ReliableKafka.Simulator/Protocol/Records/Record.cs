@@ -31,7 +31,8 @@ internal sealed class Record
         var key = ReadVarintBytes(ref body, "Record.Key");
         var value = ReadVarintBytes(ref body, "Record.Value");
         var headerCount = body.ReadVarint("Record.Headers");
-        if (headerCount < 0 || headerCount > body.Remaining)
+        // Each header takes at least two bytes (key and value lengths): a count beyond that is rejected before allocating.
+        if (headerCount < 0 || headerCount > body.Remaining / 2)
         {
             throw new KafkaProtocolException($"Record.Headers: invalid count {headerCount}.");
         }

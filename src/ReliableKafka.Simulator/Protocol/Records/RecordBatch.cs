@@ -73,20 +73,6 @@ internal static class RecordBatch
         return KafkaErrorCode.None;
     }
 
-    /// <summary>
-    /// <see cref="Validate"/> plus the rule a leader applies to a client's batch: its baseOffset must be 0.
-    /// </summary>
-    public static KafkaErrorCode ValidateForAppend(ReadOnlySpan<byte> batch)
-    {
-        var error = Validate(batch);
-        if (error != KafkaErrorCode.None)
-        {
-            return error;
-        }
-
-        return BinaryPrimitives.ReadInt64BigEndian(batch) == 0 ? KafkaErrorCode.None : KafkaErrorCode.InvalidRecord;
-    }
-
     /// <summary>CRC-32C over bytes 21 to the end, the value the crc field must hold.</summary>
     public static uint ComputeCrc(ReadOnlySpan<byte> batch)
     {
@@ -169,7 +155,7 @@ internal static class RecordBatch
             throw new KafkaProtocolException($"Record batch claims {header.RecordsCount} records in {reader.Remaining} bytes.");
         }
 
-        var records = new List<Record>(header.RecordsCount);
+        var records = new List<Record>(Math.Min(header.RecordsCount, 256));
         for (var i = 0; i < header.RecordsCount; i++)
         {
             records.Add(Record.Read(ref reader));
