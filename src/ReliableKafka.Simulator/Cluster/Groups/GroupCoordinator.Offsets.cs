@@ -4,7 +4,7 @@ namespace ReliableKafka.Simulator.Cluster;
 
 internal sealed partial class GroupCoordinator
 {
-    /// <summary>Stores offsets. A generation below zero (assign() consumers, v0) skips the membership checks.</summary>
+    /// <summary>Stores offsets. A generation below zero (assign() consumers, v0) skips the membership checks while the group is empty.</summary>
     public OffsetCommitResponse Commit(OffsetCommitRequest request, Func<string, int, bool> partitionExists)
     {
         lock (_gate)
@@ -77,13 +77,15 @@ internal sealed partial class GroupCoordinator
             return KafkaErrorCode.InvalidGroupId;
         }
 
-        if (request.GenerationIdOrMemberEpoch < 0)
+        // As Kafka's ClassicGroup.validateOffsetCommit: without a generation (an assign() consumer, an admin tool) a
+        // commit is accepted only while the group is empty; with members, one without a member id is an unknown member.
+        var group = _groups.GetValueOrDefault(request.GroupId);
+        if (request.GenerationIdOrMemberEpoch < 0 && (group is null || group.State == GroupState.Empty))
         {
             GetOrCreate(request.GroupId);
             return KafkaErrorCode.None;
         }
 
-        var group = _groups.GetValueOrDefault(request.GroupId);
         if (group?.Find(request.MemberId) is not { } member)
         {
             return KafkaErrorCode.UnknownMemberId;
