@@ -329,6 +329,13 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
                 lastIsrCheck = _time.GetTimestamp();
                 foreach (var partition in AllPartitions())
                 {
+                    // The leader runs the ISR check: a paused (or fenced) leader runs nothing, so its followers stay in
+                    // the ISR and the controller can elect one of them once it fences the leader.
+                    if (partition.Leader is var isrLeader and >= 0 && !_brokers[isrLeader].IsServing)
+                    {
+                        continue;
+                    }
+
                     try
                     {
                         partition.ShrinkIsr(_options.ReplicaLagTimeMax);
