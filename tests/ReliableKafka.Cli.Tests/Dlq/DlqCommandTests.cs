@@ -4,12 +4,15 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Data.Sqlite;
-using ReliableKafka.Cli.Tests.Proofs;
+using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Simulator.Control;
+using ReliableKafka.Simulator.Protocol;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Cli.Tests.Dlq;
 
 /// <summary>
-/// One <c>rk cluster</c> for the <c>rk dlq</c> tests. Each test uses its own dead-letter topic and original topics,
+/// One in-process simulated cluster for the <c>rk dlq</c> tests. Each test uses its own dead-letter topic and original topics,
 /// so the tests do not see one another's letters.
 /// </summary>
 public sealed class DlqClusterFixture : IAsyncLifetime
@@ -20,7 +23,11 @@ public sealed class DlqClusterFixture : IAsyncLifetime
 
     internal TempFiles Files => _files;
 
-    public async Task InitializeAsync() => Cluster = await ProofCluster.StartAsync();
+    public Task InitializeAsync()
+    {
+        Cluster = ProofCluster.Start(new SimulatedClusterOptions());
+        return Task.CompletedTask;
+    }
 
     public async Task DisposeAsync()
     {
@@ -30,7 +37,7 @@ public sealed class DlqClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary><c>rk dlq list|show|replay</c> through the real entry point, against dead letters the library wrote to <c>rk cluster</c>.</summary>
+/// <summary><c>rk dlq list|show|replay</c> through the real entry point, against dead letters the library wrote to a simulated cluster.</summary>
 public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<DlqClusterFixture>
 {
     private ProofCluster Cluster => fixture.Cluster;
@@ -42,8 +49,8 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
     {
         const string dlq = "dlq-list";
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
-        await DeadLetterAsync(dlq, "list-orders", "MESSAGE_TOO_LARGE", "order-1", "{\"total\":10}", new Headers { { "event-id", "evt-o1"u8.ToArray() } });
-        await DeadLetterAsync(dlq, "list-payments", "INVALID_RECORD", "pay-1", Encoding.Latin1.GetString([0x00, 0xff, 0x10]));
+        await DeadLetterAsync(dlq, "list-orders", KafkaErrorCode.MessageTooLarge, "order-1", "{\"total\":10}", new Headers { { "event-id", "evt-o1"u8.ToArray() } });
+        await DeadLetterAsync(dlq, "list-payments", KafkaErrorCode.InvalidRecord, "pay-1", Encoding.Latin1.GetString([0x00, 0xff, 0x10]));
 
         var text = await Rk("dlq", "list", "--bootstrap-servers", Bootstrap, "--topic", dlq);
 
@@ -107,9 +114,9 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
     public async Task Replay_by_original_topic_delivers_with_the_replay_header_and_a_second_replay_is_refused_unless_forced()
     {
         const string dlq = "dlq-replay";
-        await DeadLetterAsync(dlq, "replay-orders", "MESSAGE_TOO_LARGE", "order-1", "first", new Headers { { "event-id", "evt-r1"u8.ToArray() } });
-        await DeadLetterAsync(dlq, "replay-other", "INVALID_RECORD", "other-1", "stays");
-        await DeadLetterAsync(dlq, "replay-orders", "MESSAGE_TOO_LARGE", "order-2", "second");
+        await DeadLetterAsync(dlq, "replay-orders", KafkaErrorCode.MessageTooLarge, "order-1", "first", new Headers { { "event-id", "evt-r1"u8.ToArray() } });
+        await DeadLetterAsync(dlq, "replay-other", KafkaErrorCode.InvalidRecord, "other-1", "stays");
+        await DeadLetterAsync(dlq, "replay-orders", KafkaErrorCode.MessageTooLarge, "order-2", "second");
 
         var replay = await Rk("dlq", "replay", "--bootstrap-servers", Bootstrap, "--topic", dlq, "--original-topic", "replay-orders", "--json");
 
@@ -154,10 +161,10 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
     public async Task Replay_selects_by_error_and_by_offsets_and_a_dry_run_changes_nothing()
     {
         const string dlq = "dlq-select";
-        await DeadLetterAsync(dlq, "select-a", "MESSAGE_TOO_LARGE", "a-0", "a0");
-        await DeadLetterAsync(dlq, "select-b", "INVALID_RECORD", "b-1", "b1");
-        await DeadLetterAsync(dlq, "select-a", "MESSAGE_TOO_LARGE", "a-2", "a2");
-        await DeadLetterAsync(dlq, "select-a", "INVALID_RECORD", "a-3", "a3");
+        await DeadLetterAsync(dlq, "select-a", KafkaErrorCode.MessageTooLarge, "a-0", "a0");
+        await DeadLetterAsync(dlq, "select-b", KafkaErrorCode.InvalidRecord, "b-1", "b1");
+        await DeadLetterAsync(dlq, "select-a", KafkaErrorCode.MessageTooLarge, "a-2", "a2");
+        await DeadLetterAsync(dlq, "select-a", KafkaErrorCode.InvalidRecord, "a-3", "a3");
 
         var dry = await Rk("dlq", "replay", "--bootstrap-servers", Bootstrap, "--topic", dlq, "--error", "InvalidRecord", "--dry-run");
 
@@ -194,8 +201,8 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
         const string dlq = "dlq-spill";
         var spill = fixture.Files.PathOf("spill.db");
         await EnsureTopicAsync(dlq);
-        await Cluster.FaultAsync(new { kind = "error", broker = (await Cluster.PartitionAsync(dlq)).Leader, api = "Produce", error = "TOPIC_AUTHORIZATION_FAILED", count = 1, topic = dlq });
-        var outcome = await DeadLetterAsync(dlq, "spill-orders", "MESSAGE_TOO_LARGE", "s-1", "spilled", spill: spill);
+        Cluster.Apply(new InjectError(Cluster.Partition(dlq).Leader, KafkaErrorCode.TopicAuthorizationFailed, ApiKey.Produce, 1, dlq));
+        var outcome = await DeadLetterAsync(dlq, "spill-orders", KafkaErrorCode.MessageTooLarge, "s-1", "spilled", spill: spill);
         Assert.Equal(FailureDisposition.SpilledLocally, outcome.Disposition);
 
         var list = await Rk("dlq", "list", "--bootstrap-servers", Bootstrap, "--topic", dlq, "--spill", spill);
@@ -204,7 +211,7 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
         Assert.Matches(@"spill:1\s+│ spill-orders", list.Stdout);
         Assert.Contains("no (spilled)", list.Stdout, StringComparison.Ordinal);
 
-        await Cluster.FaultAsync(new { kind = "error", broker = (await Cluster.PartitionAsync("spill-orders")).Leader, api = "Produce", error = "INVALID_RECORD", count = 1, topic = "spill-orders" });
+        Cluster.Apply(new InjectError(Cluster.Partition("spill-orders").Leader, KafkaErrorCode.InvalidRecord, ApiKey.Produce, 1, "spill-orders"));
         var failed = await Rk("dlq", "replay", "--bootstrap-servers", Bootstrap, "--topic", dlq, "--spill", spill, "--original-topic", "spill-orders");
 
         Assert.Equal(1, failed.ExitCode);
@@ -269,10 +276,10 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
     private static Task<RkResult> Rk(params string[] args) => RkInProcess.RunAsync(args);
 
     /// <summary>Publishes one message with the library's producer while the original topic's leader refuses it with <paramref name="error"/>, so it is dead-lettered to <paramref name="dlq"/>.</summary>
-    private async Task<DeliveryOutcome> DeadLetterAsync(string dlq, string topic, string error, string key, string value, Headers? headers = null, string? spill = null)
+    private async Task<DeliveryOutcome> DeadLetterAsync(string dlq, string topic, KafkaErrorCode error, string key, string value, Headers? headers = null, string? spill = null)
     {
         await EnsureTopicAsync(topic);
-        await Cluster.FaultAsync(new { kind = "error", broker = (await Cluster.PartitionAsync(topic)).Leader, api = "Produce", error, count = 1, topic });
+        Cluster.Apply(new InjectError(Cluster.Partition(topic).Leader, error, ApiKey.Produce, 1, topic));
         await using var producer = new ReliableProducer<string, string>(new ReliableProducerOptions
         {
             BootstrapServers = Bootstrap,

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
-using ReliableKafka.Cli.Tests.Proofs;
+using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Cli.Tests.Doctor;
 
-/// <summary><c>rk doctor</c> through its real entry point, against <c>rk cluster</c> in the states it must explain.</summary>
+/// <summary><c>rk doctor</c> through its real entry point, against an in-process simulated cluster in the states it must explain.</summary>
 public sealed class DoctorCommandTests
 {
     private static async Task<(int Exit, string Stdout, string Stderr)> DoctorAsync(params string[] args)
@@ -16,7 +17,7 @@ public sealed class DoctorCommandTests
     [Fact]
     public async Task A_healthy_critical_topic_has_no_findings()
     {
-        await using var cluster = await ProofCluster.StartAsync("--topic", "task-events:3:3:2");
+        await using var cluster = ProofCluster.Start("task-events", new TopicSettings(3, 3, 2));
 
         var (exit, stdout, stderr) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--topic", "task-events");
 
@@ -29,17 +30,17 @@ public sealed class DoctorCommandTests
     [Fact]
     public async Task A_not_enough_replicas_error_is_explained_with_the_brokers_that_are_out_of_sync_and_why()
     {
-        await using var cluster = await ProofCluster.StartAsync("--topic", "task-events:1:3:2", "--replica-lag-time-max-ms", "300");
-        var partition = await cluster.PartitionAsync("task-events");
+        await using var cluster = ProofCluster.Start("task-events", new TopicSettings(1, 3, 2), TimeSpan.FromMilliseconds(300));
+        var partition = cluster.Partition();
         var followers = cluster.BrokerIds.Where(id => id != partition.Leader).ToList();
-        await cluster.StopFollowerAsync("task-events", 0, followers[0]);
-        await cluster.CrashAsync(followers[1]);
+        cluster.StopFollower(followers[0]);
+        cluster.Crash(followers[1]);
         using (var producer = cluster.Producer(Confluent.Kafka.Acks.Leader, idempotence: false))
         {
             await producer.ProduceAsync("task-events", new Confluent.Kafka.Message<string, string> { Key = "k", Value = "makes the follower lag" });
         }
 
-        await cluster.WaitForAsync("task-events", static p => p.Isr.Count == 1, TimeSpan.FromSeconds(15), "the ISR shrinking to the leader");
+        await cluster.WaitForAsync(static p => p.Isr.Count == 1, TimeSpan.FromSeconds(15), "the ISR shrinking to the leader");
 
         var (exit, stdout, stderr) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--topic", "task-events", "--json");
 
@@ -58,7 +59,7 @@ public sealed class DoctorCommandTests
     [Fact]
     public async Task Weak_topic_settings_are_flagged_for_the_critical_profile_and_only_noted_for_analytics()
     {
-        await using var cluster = await ProofCluster.StartAsync("--topic", "clicks:2:2:1:unclean");
+        await using var cluster = ProofCluster.Start("clicks", new TopicSettings(2, 2, 1, UncleanLeaderElection: true));
 
         var (exit, stdout, _) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--json");
         var (analyticsExit, analyticsOut, _) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--profile", "analytics", "--json");
@@ -74,7 +75,7 @@ public sealed class DoctorCommandTests
     [Fact]
     public async Task A_missing_topic_is_an_error_with_the_command_that_creates_it()
     {
-        await using var cluster = await ProofCluster.StartAsync("--no-auto-create");
+        await using var cluster = ProofCluster.Start(new SimulatedClusterOptions { AutoCreateTopics = false });
 
         var (exit, stdout, _) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--topic", "payments");
 

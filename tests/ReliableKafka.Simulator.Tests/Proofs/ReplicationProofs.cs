@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Protocol;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Simulator.Tests.Proofs;
 
@@ -71,7 +72,7 @@ public sealed class ReplicationProofs
         using var producer = cluster.Producer(Acks.Leader, idempotence: false);
         var replicated = await ProduceAllAsync(producer, "clicks", "early", 10);
         await cluster.WaitForAsync(static p => p.HighWatermark == 10, Wait, "replication of the first 10");
-        var stops = cluster.BrokerIds.Where(id => id != leader).Select(cluster.StopFollower).ToList();
+        var stops = cluster.BrokerIds.Where(id => id != leader).Select(id => cluster.StopFollower(id)).ToList();
 
         var unreplicated = await ProduceAllAsync(producer, "clicks", "late", 10);
         cluster.Crash(leader);
@@ -234,7 +235,7 @@ public sealed class ReplicationProofs
         using var producer = cluster.Producer(Acks.Leader, idempotence: false);
         await ProduceAllAsync(producer, "reads", "replicated", 5);
         await cluster.WaitForAsync(static p => p.HighWatermark == 5, Wait, "replication of the first 5");
-        var stops = cluster.BrokerIds.Where(id => id != leader).Select(cluster.StopFollower).ToList();
+        var stops = cluster.BrokerIds.Where(id => id != leader).Select(id => cluster.StopFollower(id)).ToList();
 
         await ProduceAllAsync(producer, "reads", "unreplicated", 20);
         var held = cluster.Partition();
