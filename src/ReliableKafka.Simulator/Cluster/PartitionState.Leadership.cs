@@ -153,7 +153,8 @@ internal sealed partial class PartitionState
         leader.MustCheckDivergence = false;
         // As in Kafka, a new leader records its epoch at its log end offset: followers that wrote past it in an older
         // epoch find their divergence from this entry even before the leader appends anything.
-        leader.Log.Epochs.Assign(LeaderEpoch, leader.Log.LogEndOffset);
+        LeaderEpochStartOffset = leader.Log.LogEndOffset;
+        leader.Log.Epochs.Assign(LeaderEpoch, LeaderEpochStartOffset);
         if (unclean)
         {
             _isr.Clear();

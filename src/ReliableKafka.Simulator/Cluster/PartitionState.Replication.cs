@@ -59,7 +59,7 @@ internal sealed partial class PartitionState
                 follower.LastCaughtUp = visibleBefore;
             }
 
-            if (!_isr.Contains(followerId) && follower.Log.LogEndOffset >= HighWatermark)
+            if (!_isr.Contains(followerId) && follower.Log.LogEndOffset >= HighWatermark && follower.Log.LogEndOffset >= LeaderEpochStartOffset)
             {
                 _isr.Add(followerId);
                 SortIsr();

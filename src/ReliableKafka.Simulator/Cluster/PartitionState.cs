@@ -69,6 +69,12 @@ internal sealed partial class PartitionState
 
     public long HighWatermark { get; private set; }
 
+    /// <summary>
+    /// The leader's log end offset when it was elected, where its epoch starts. As in Kafka, a follower rejoins the ISR
+    /// only once it reaches both the high watermark and this offset.
+    /// </summary>
+    public long LeaderEpochStartOffset { get; private set; }
+
     /// <summary>Raised (outside the lock) after a leader append, so followers can fetch.</summary>
     public event Action<PartitionState>? Appended;
 
@@ -139,7 +145,8 @@ internal sealed partial class PartitionState
 
             if (Leader >= 0)
             {
-                _replicas[Leader].Log.Epochs.Assign(LeaderEpoch, _replicas[Leader].Log.LogEndOffset);
+                LeaderEpochStartOffset = _replicas[Leader].Log.LogEndOffset;
+                _replicas[Leader].Log.Epochs.Assign(LeaderEpoch, LeaderEpochStartOffset);
             }
 
             _truth.Add(TruthEventKind.Elected, Topic, Index, Leader, epoch: LeaderEpoch, detail: "restored from the data directory", typed: e => e with { Election = ElectionKind.Restored, Isr = [.. _isr] });
