@@ -55,6 +55,11 @@ internal sealed class CheckCommand(IAnsiConsole console, StandardError standardE
                     number++;
                     var verdict = result.Passed ? "[green]pass[/]" : "[red]VIOLATION[/]";
                     console.MarkupLine($"  {number,4} {verdict} {result.Elapsed.TotalSeconds,5:0.0} s  acked {result.Acknowledged,5}  read {result.Consumed,5}  elections {result.Elections,2} (unclean {result.UncleanElections})  truncations {result.Truncations,2}  {Markup.Escape(result.Schedule.ToString())}");
+                    foreach (var violation in result.Violations)
+                    {
+                        console.MarkupLineInterpolated($"         - {violation}");
+                    }
+
                 },
                 OnMessage = line => console.MarkupLineInterpolated($"  [grey]{line}[/]"),
             },
