@@ -164,6 +164,22 @@ public sealed class TasksApiTests(EmbeddedTaskApi fixture) : IClassFixture<Embed
         Assert.Equal("Idempotency-Key reused for a different request.", problem.GetProperty("title").GetString());
     }
 
+    /// <summary>
+    /// Two different bodies whose fields joined with a separator read the same ("A" + sep + "B", "C" against "A", "B" + sep
+    /// + "C") are different requests: reusing the key for the second is refused with 422, not answered as a replay.
+    /// </summary>
+    [Fact]
+    public async Task An_idempotency_key_reused_for_a_body_whose_fields_only_join_the_same_is_refused()
+    {
+        var key = Guid.NewGuid().ToString();
+        var (first, _) = await Api.CreateAsync(new { title = "A\u001fB", description = "C" }, key);
+        var (second, problem) = await Api.CreateAsync(new { title = "A", description = "B\u001fC" }, key);
+
+        Assert.Equal(HttpStatusCode.Created, first);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, second);
+        Assert.Equal("Idempotency-Key reused for a different request.", problem.GetProperty("title").GetString());
+    }
+
     [Fact]
     public async Task Concurrent_posts_with_one_idempotency_key_create_one_task()
     {

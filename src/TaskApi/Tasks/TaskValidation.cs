@@ -44,11 +44,28 @@ internal static class TaskValidation
         return errors.Count == 0 ? null : errors;
     }
 
-    /// <summary>A hash of what the request asks for: a retry with the same key must ask for the same thing.</summary>
+    /// <summary>
+    /// A hash of what the request asks for: a retry with the same key must ask for the same thing. Each field is encoded
+    /// with its presence and its length before its bytes, so no two different requests share an encoding (a separator
+    /// could appear inside a title).
+    /// </summary>
     public static string Fingerprint(CreateTaskRequest request)
     {
-        var text = string.Join('\u001f', request.Title, request.Description ?? "\u0000", request.DueDate?.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Append(hash, request.Title);
+        Append(hash, request.Description);
+        Append(hash, request.DueDate?.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void Append(IncrementalHash hash, string? field)
+    {
+        Span<byte> header = stackalloc byte[5];
+        var bytes = field is null ? [] : Encoding.UTF8.GetBytes(field);
+        header[0] = field is null ? (byte)0 : (byte)1;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header[1..], bytes.Length);
+        hash.AppendData(header);
+        hash.AppendData(bytes);
     }
 
     /// <summary>Unicode characters (scalar values), so an emoji counts once.</summary>
