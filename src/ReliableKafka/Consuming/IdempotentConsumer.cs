@@ -159,8 +159,10 @@ public sealed partial class IdempotentConsumer : BackgroundService
                 consumer.StoreOffset(record);
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // A handler's own cancellation (an HttpClient timeout) is a failure like any other; only the host
+                // stopping ends the consumer.
                 LogHandlerFailed(_logger, e, eventId, record.Topic, record.Partition.Value, record.Offset.Value, _options.RetryBackoff.TotalMilliseconds);
                 await Task.Delay(_options.RetryBackoff, _time, stoppingToken).ConfigureAwait(false);
             }

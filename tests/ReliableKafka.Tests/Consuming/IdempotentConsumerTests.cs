@@ -93,6 +93,43 @@ public sealed class IdempotentConsumerTests
         File.Delete(path);
     }
 
+    /// <summary>
+    /// A handler that throws its own OperationCanceledException (an HttpClient timeout, say) has failed: the event is
+    /// retried and the consumer keeps going; only the host stopping ends it.
+    /// </summary>
+    [Fact]
+    public async Task A_handlers_own_cancellation_is_a_failure_to_retry_not_the_end_of_the_consumer()
+    {
+        await using var cluster = SimulatedCluster.Start();
+        cluster.CreateTopic("task-events", new TopicSettings(1, 3, 2));
+        var path = Path.Combine(Path.GetTempPath(), $"rk-consumer-{Guid.NewGuid():N}.db");
+        var connectionString = $"Data Source={path}";
+        await ProduceAsync(cluster, Enumerable.Range(0, 5).Select(static i => ($"task-{i}", $"event-{i}")));
+        var timeoutsLeft = 2;
+        var options = new IdempotentConsumerOptions { BootstrapServers = cluster.BootstrapServers, GroupId = "notifier", RetryBackoff = TimeSpan.FromMilliseconds(50) };
+        options.Topics.Add("task-events");
+        using var consumer = new IdempotentConsumer(
+            options,
+            async token =>
+            {
+                var connection = new SqliteConnection(connectionString);
+                await connection.OpenAsync(token);
+                return connection;
+            },
+            (_, eventId, _, _) => eventId == "event-1" && Interlocked.Decrement(ref timeoutsLeft) >= 0
+                ? throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.")
+                : Task.CompletedTask);
+
+        await consumer.StartAsync(CancellationToken.None);
+        await OutboxCluster.WaitUntilAsync(() => Task.FromResult(consumer.Processed >= 5), TimeSpan.FromSeconds(30), "consuming all 5 events past the handler's timeouts");
+        await consumer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(5, consumer.Processed);
+        Assert.True(timeoutsLeft < 0, "the handler should have been called again after its timeouts");
+        SqliteConnection.ClearAllPools();
+        File.Delete(path);
+    }
+
     private static void Add(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
