@@ -27,6 +27,9 @@ internal sealed class DeadLetterPublisher : IDisposable
     private readonly ProducerTags _tags;
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer;
     private readonly Lazy<IDeadLetterSpill?> _spill;
+    private readonly CancellationTokenSource _disposing = new();
+    private int _inFlight;
+    private int _disposed;
 
     public DeadLetterPublisher(
         DeadLetterOptions options,
@@ -62,10 +65,49 @@ internal sealed class DeadLetterPublisher : IDisposable
 
     public bool Enabled => _options.Enabled;
 
-    public string SpillPath => _spill.IsValueCreated && _spill.Value is { } spill ? spill.Location : Path.GetFullPath(_options.SpillPath);
+    public string SpillPath => _spill.IsValueCreated && _spill.Value is { } spill ? spill.Location : FullPath(_options.SpillPath);
 
-    /// <summary>Dead-letters one failed message; never throws.</summary>
+    private static string FullPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return path;
+        }
+    }
+
+    /// <summary>
+    /// Dead-letters one failed message; never throws. After <see cref="Dispose"/> (or when dispose gives up waiting for
+    /// the dead-letter topic) the message goes to the local spill, or is Unhandled without one.
+    /// </summary>
     public async Task<(FailureDisposition Disposition, TopicPartitionOffset? Location)> PublishAsync(
+        string topic,
+        int partition,
+        Message<byte[]?, byte[]?> message,
+        ErrorCode error,
+        string reason)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            return await PublishOnceAsync(topic, partition, message, error, reason).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The promise is one outcome per message: anything unforeseen still ends as Unhandled, logged.
+            Log.SpillFailed(_logger, e, topic, string.Empty, error, "dead-lettering failed", SpillPath);
+            return (FailureDisposition.Unhandled, null);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<(FailureDisposition Disposition, TopicPartitionOffset? Location)> PublishOnceAsync(
         string topic,
         int partition,
         Message<byte[]?, byte[]?> message,
@@ -80,13 +122,17 @@ internal sealed class DeadLetterPublisher : IDisposable
         {
             deadLetterError = $"the message was itself published to the dead-letter topic {topic}; a dead letter is never dead-lettered again";
         }
+        else if (Volatile.Read(ref _disposed) != 0)
+        {
+            deadLetterError = "the producer was disposed before the dead letter could be sent";
+        }
         else
         {
             try
             {
                 var result = await _producer.Value.ProduceAsync(
                     deadLetterTopic,
-                    new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = headers }).ConfigureAwait(false);
+                    new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = headers }).WaitAsync(_disposing.Token).ConfigureAwait(false);
                 ReliableKafkaTelemetry.DeadLetteredCounter.Add(1, _tags.With(topic));
                 Log.DeadLettered(_logger, topic, deadLetterTopic, result.Partition.Value, result.Offset.Value, error, eventId);
                 return (FailureDisposition.DeadLettered, result.TopicPartitionOffset);
@@ -94,6 +140,14 @@ internal sealed class DeadLetterPublisher : IDisposable
             catch (KafkaException e)
             {
                 deadLetterError = $"{e.Error.Code}: {_redactor.Redact(e.Error.Reason)}";
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                deadLetterError = "the producer was disposed before the dead-letter topic acknowledged the dead letter";
+            }
+            catch (ArgumentException e)
+            {
+                deadLetterError = _redactor.Redact(e.Message);
             }
         }
 
@@ -110,18 +164,35 @@ internal sealed class DeadLetterPublisher : IDisposable
             Log.Spilled(_logger, topic, eventId, deadLetterTopic, deadLetterError, SpillPath, id);
             return (FailureDisposition.SpilledLocally, null);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or ArgumentException or ObjectDisposedException)
         {
             Log.SpillFailed(_logger, e, topic, eventId, error, deadLetterError, SpillPath);
             return (FailureDisposition.Unhandled, null);
         }
     }
 
+    /// <summary>
+    /// Flushes the dead-letter producer (at most 5 s), then releases the dead letters still waiting for it to the local
+    /// spill, waits for them (at most 5 s more), and only then disposes the producer and the spill: a dead letter in
+    /// flight at dispose still ends with an outcome.
+    /// </summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (_producer.IsValueCreated)
         {
             _producer.Value.Flush(TimeSpan.FromSeconds(5));
+        }
+
+        _disposing.Cancel();
+        SpinWait.SpinUntil(() => Volatile.Read(ref _inFlight) == 0, TimeSpan.FromSeconds(5));
+
+        if (_producer.IsValueCreated)
+        {
             _producer.Value.Dispose();
         }
 
@@ -129,5 +200,7 @@ internal sealed class DeadLetterPublisher : IDisposable
         {
             _spill.Value?.Dispose();
         }
+
+        _disposing.Dispose();
     }
 }
