@@ -10,6 +10,7 @@ internal static class FinalChecks
     public static IEnumerable<CheckViolation> Run(
         Func<string, int, bool> uncleanElection,
         Func<string, int, string> explain,
+        Func<string, int, long, bool> answeredWithErrorAfterAppend,
         IReadOnlyDictionary<(string Topic, int Partition), Dictionary<long, string>> logs,
         IReadOnlySet<Acks> guaranteedAcks,
         IReadOnlyList<Delivery> deliveries,
@@ -59,6 +60,7 @@ internal static class FinalChecks
         {
             var idempotent = deliveries.Where(d => d.Idempotent && d.Topic == topic).Select(static d => d.Producer).ToHashSet();
             var last = new Dictionary<string, (long Sequence, long Offset)>();
+            var seen = new Dictionary<(string Producer, long Sequence), long>();
             foreach (var (offset, value) in log.OrderBy(static e => e.Key))
             {
                 if (!CheckWorkload.TryParse(value, out var producer, out var sequence) || !idempotent.Contains(producer))
@@ -66,12 +68,28 @@ internal static class FinalChecks
                     continue;
                 }
 
-                if (last.TryGetValue(producer, out var previous) && sequence <= previous.Sequence)
+                if (seen.TryGetValue((producer, sequence), out var earlier))
                 {
-                    Add(CheckInvariant.IdempotentOncePerPartitionInOrder, topic, partition,
-                        $"{producer}'s record {sequence} at offset {offset} follows its record {previous.Sequence} at offset {previous.Offset} ({(sequence == previous.Sequence ? "a duplicate" : "out of order")})");
+                    // Kafka's own limit, not the simulator's: when the first copy was appended but answered with an
+                    // error (NOT_ENOUGH_REPLICAS_AFTER_APPEND, a timeout), its retries can be refused before the log
+                    // (Kafka checks min.insync.replicas before duplicates), and librdkafka then bumps the producer epoch
+                    // and sends it again as new. The ground truth explains such a copy; any other is a violation.
+                    if (!answeredWithErrorAfterAppend(topic, partition, earlier))
+                    {
+                        Add(CheckInvariant.IdempotentOncePerPartitionInOrder, topic, partition,
+                            $"{producer}'s record {sequence} at offset {offset} repeats its record at offset {earlier} (a duplicate)");
+                    }
+
+                    continue;
                 }
 
+                if (last.TryGetValue(producer, out var previous) && sequence < previous.Sequence)
+                {
+                    Add(CheckInvariant.IdempotentOncePerPartitionInOrder, topic, partition,
+                        $"{producer}'s record {sequence} at offset {offset} follows its record {previous.Sequence} at offset {previous.Offset} (out of order)");
+                }
+
+                seen[(producer, sequence)] = offset;
                 last[producer] = (sequence, offset);
             }
         }

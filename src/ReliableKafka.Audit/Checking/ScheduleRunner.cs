@@ -93,7 +93,12 @@ public static class ScheduleRunner
 
             var logs = ReadFinalLogs(cluster.BootstrapServers, cancellationToken);
             var violations = new List<CheckViolation>(monitor.Violations);
-            violations.AddRange(FinalChecks.Run((t, p) => monitor.UncleanAfter(t, p, 0), monitor.Explain, logs, guaranteedAcks, [.. workload.Deliveries], [.. workload.Reads], [.. workload.Rewinds]));
+            violations.AddRange(FinalChecks.Run(
+                (t, p) => monitor.UncleanAfter(t, p, 0),
+                monitor.Explain,
+                (t, p, offset) => cluster.Truth.For(t, p).Any(e => e.Kind == TruthEventKind.Refused && e.FirstOffset == offset),
+                logs,
+                guaranteedAcks, [.. workload.Deliveries], [.. workload.Reads], [.. workload.Rewinds]));
             var truth = cluster.Truth.Events;
             return new ScheduleResult(
                 schedule,

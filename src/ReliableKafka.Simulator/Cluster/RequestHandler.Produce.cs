@@ -50,6 +50,7 @@ internal sealed partial class RequestHandler
             return failed ? throw new ConnectionClosedException("acks=0 append failed") : null;
         }
 
+        var appendedAt = new Dictionary<ProduceResponse.PartitionProduceResponse, long>(ReferenceEqualityComparer.Instance);
         if (waits.Count > 0)
         {
             var all = Task.WhenAll(waits.Select(static w => w.Wait));
@@ -59,6 +60,8 @@ internal sealed partial class RequestHandler
                 entry.ErrorCode = wait.IsCompletedSuccessfully ? wait.Result : KafkaErrorCode.RequestTimedOut;
                 if (entry.ErrorCode != KafkaErrorCode.None)
                 {
+                    // The batch is in the log although the answer is an error: the ground truth keeps where.
+                    appendedAt[entry] = entry.BaseOffset;
                     entry.BaseOffset = -1;
                 }
             }
@@ -74,7 +77,7 @@ internal sealed partial class RequestHandler
                 }
                 else
                 {
-                    _cluster.Truth.Add(TruthEventKind.Refused, topic.Name, entry.Index, broker.Id, detail: $"{KafkaErrors.Name(entry.ErrorCode)} ({(short)entry.ErrorCode}), acks={request.Acks}", typed: e => e with { Error = entry.ErrorCode, Acks = request.Acks });
+                    _cluster.Truth.Add(TruthEventKind.Refused, topic.Name, entry.Index, broker.Id, appendedAt.GetValueOrDefault(entry, -1), detail: $"{KafkaErrors.Name(entry.ErrorCode)} ({(short)entry.ErrorCode}), acks={request.Acks}", typed: e => e with { Error = entry.ErrorCode, Acks = request.Acks });
                 }
             }
         }
