@@ -281,7 +281,7 @@ public sealed partial class SimulatedCluster
             $"fenced: paused longer than broker.session.timeout.ms ({_options.BrokerSessionTimeout.TotalMilliseconds:0} ms)");
         foreach (var partition in AllPartitions())
         {
-            partition.OnBrokerDown(broker.Id);
+            partition.OnBrokerFenced(broker.Id);
         }
 
         NotifyHighWatermarkChanged();
