@@ -50,7 +50,10 @@ internal sealed partial class RequestHandler
     private GroupCoordinator? _groups;
 
     /// <summary>The cluster's group coordinator, created on first use.</summary>
-    internal GroupCoordinator Groups => LazyInitializer.EnsureInitialized(ref _groups, () => new GroupCoordinator(_cluster.Time));
+    internal GroupCoordinator Groups => LazyInitializer.EnsureInitialized(ref _groups, () => new GroupCoordinator(_cluster.Time)
+    {
+        IsStopped = group => CoordinatorOf(group) is var id and >= 0 && _cluster.Brokers.First(b => b.Id == id).Faults.IsPaused,
+    });
 
     /// <summary>
     /// The broker that coordinates <paramref name="key"/> now, or -1 when every broker is down or fenced. A fenced broker

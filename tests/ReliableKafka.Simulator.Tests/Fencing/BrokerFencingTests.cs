@@ -184,6 +184,73 @@ public sealed class BrokerFencingTests
         Assert.Equal(KafkaErrorCode.None, await CommitAsync(successor, Group, 8));
     }
 
+    /// <summary>
+    /// GroupMetadataManagerTest.testOnLoadedSchedulesClassicGroupMemberHeartbeats: a paused coordinator expires no
+    /// session (a stopped process runs no timer), and the broker that takes the group over once it is fenced loads it
+    /// with every member's session starting again; sessions lapse there as usual.
+    /// </summary>
+    [Fact]
+    public async Task A_paused_coordinator_expires_no_session_and_its_successor_restarts_every_session()
+    {
+        var (cluster, clock) = Start(brokers: 3);
+        await using var _ = cluster;
+        cluster.CreateTopic("ledger", new TopicSettings(1, 3, 1));
+        const string Group = "billing";
+        var session = TimeSpan.FromSeconds(6);
+        var coordinator = cluster.Handler.CoordinatorOf(Group);
+        JoinGroupResponse member;
+        await using (var connection = await ConnectAsync(cluster, coordinator))
+        {
+            member = await JoinStableAsync(connection, Group, session);
+        }
+
+        cluster.Apply(new PauseBroker(coordinator));
+        clock.Advance(session + TimeSpan.FromSeconds(1));
+        Assert.Equal([member.MemberId], cluster.Handler.Groups.Describe(Group)!.Members);
+
+        clock.Advance(new SimulatedClusterOptions().BrokerSessionTimeout - session);
+        await Eventually.WaitUntilAsync(() => IsFenced(cluster, coordinator), Patience, "the coordinator is fenced");
+        var successor = cluster.Handler.CoordinatorOf(Group);
+        Assert.NotEqual(coordinator, successor);
+        clock.Advance(session - TimeSpan.FromSeconds(1));
+        Assert.Equal([member.MemberId], cluster.Handler.Groups.Describe(Group)!.Members);
+
+        await using var next = await ConnectAsync(cluster, successor);
+        var heartbeat = await next.SendAsync<HeartbeatRequest, HeartbeatResponse>(
+            new HeartbeatRequest { GroupId = Group, MemberId = member.MemberId, GenerationId = member.GenerationId }, 3);
+        Assert.Equal(KafkaErrorCode.None, heartbeat.ErrorCode);
+
+        clock.Advance(session + TimeSpan.FromSeconds(1));
+        await Eventually.WaitUntilAsync(() => cluster.Handler.Groups.Describe(Group)!.Members.Count == 0, Patience, "the silent member's session lapses at the successor");
+    }
+
+    /// <summary>Joins as the group's only member and completes the rebalance with SyncGroup.</summary>
+    private static async Task<JoinGroupResponse> JoinStableAsync(RawConnection connection, string group, TimeSpan session)
+    {
+        JoinGroupRequest Request(string memberId) => new()
+        {
+            GroupId = group,
+            SessionTimeoutMs = (int)session.TotalMilliseconds,
+            RebalanceTimeoutMs = (int)session.TotalMilliseconds,
+            MemberId = memberId,
+            ProtocolType = "consumer",
+            Protocols = [new() { Name = "range", Metadata = new byte[] { 0 } }],
+        };
+
+        var first = await connection.SendAsync<JoinGroupRequest, JoinGroupResponse>(Request(string.Empty), 5);
+        var joined = await connection.SendAsync<JoinGroupRequest, JoinGroupResponse>(Request(first.MemberId), 5);
+        Assert.Equal(KafkaErrorCode.None, joined.ErrorCode);
+        var synced = await connection.SendAsync<SyncGroupRequest, SyncGroupResponse>(new SyncGroupRequest
+        {
+            GroupId = group,
+            GenerationId = joined.GenerationId,
+            MemberId = joined.MemberId,
+            Assignments = [new() { MemberId = joined.MemberId, Assignment = new byte[] { 0 } }],
+        }, 3);
+        Assert.Equal(KafkaErrorCode.None, synced.ErrorCode);
+        return joined;
+    }
+
     private static Task<FindCoordinatorResponse> FindCoordinatorAsync(RawConnection connection, string group) =>
         connection.SendAsync<FindCoordinatorRequest, FindCoordinatorResponse>(new FindCoordinatorRequest { Key = group, KeyType = 0 }, 2);
 
