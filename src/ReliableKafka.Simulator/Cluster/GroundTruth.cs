@@ -76,6 +76,9 @@ public enum IsrChangeReason
 
     /// <summary>A member went down (<see cref="TruthEvent.Broker"/>) and was removed.</summary>
     BrokerDown,
+
+    /// <summary>The controller fenced a member (<see cref="TruthEvent.Broker"/>: paused past broker.session.timeout.ms) and removed it.</summary>
+    Fenced,
 }
 
 /// <summary>What happened to a broker (the <see cref="TruthEvent.BrokerState"/> of a <see cref="TruthEventKind.BrokerStateChanged"/> event).</summary>
@@ -108,8 +111,8 @@ public enum BrokerStateChange
 /// One ground-truth event. The fields that do not apply are -1 or null; <see cref="Detail"/> says the same in words, for
 /// people. Which typed fields each kind sets: Appended, Deduplicated, Acknowledged and Refused: <see cref="Acks"/>
 /// (Refused and ErrorInjected also <see cref="Error"/>); Deduplicated: <see cref="FirstSequence"/> and
-/// <see cref="LastSequence"/>; Elected: <see cref="Election"/>, <see cref="Isr"/> and, for a controlled shutdown,
-/// <see cref="PreviousLeader"/>; IsrChanged: <see cref="IsrChange"/> and <see cref="Isr"/>; Truncated:
+/// <see cref="LastSequence"/>; Elected: <see cref="Election"/>, <see cref="Isr"/> and, when the leader left (a
+/// controlled shutdown, a crash, a fence), <see cref="PreviousLeader"/>; IsrChanged: <see cref="IsrChange"/> and <see cref="Isr"/>; Truncated:
 /// <see cref="Leader"/>; BrokerStateChanged: <see cref="BrokerState"/>; ErrorInjected and ResponseDropped: <see cref="Api"/>.
 /// </summary>
 /// <param name="Sequence">Order of the event in the cluster.</param>
@@ -140,7 +143,11 @@ public sealed record TruthEvent(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ElectionKind? Election { get; init; }
 
-    /// <summary>The leader before a controlled shutdown moved leadership (Elected with <see cref="ElectionKind.Controlled"/>).</summary>
+    /// <summary>
+    /// The leader that left (Elected): moved off by a controlled shutdown (<see cref="ElectionKind.Controlled"/>), or
+    /// replaced after it went down or was fenced (<see cref="ElectionKind.Clean"/>, <see cref="ElectionKind.Unclean"/>
+    /// or <see cref="ElectionKind.Offline"/>; the preceding BrokerStateChanged event says which).
+    /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? PreviousLeader { get; init; }
 

@@ -5,7 +5,16 @@ namespace ReliableKafka.Simulator.Cluster;
 internal sealed partial class PartitionState
 {
     /// <summary>The broker went down: it leaves the ISR (unless it is the last member) and loses leadership.</summary>
-    public void OnBrokerDown(int brokerId)
+    public void OnBrokerDown(int brokerId) => RemoveBroker(brokerId, IsrChangeReason.BrokerDown, "went down");
+
+    /// <summary>
+    /// The controller fenced the broker (no heartbeat for broker.session.timeout.ms): as Kafka's
+    /// ReplicationControlManager.handleBrokerFenced, it leaves the ISR (unless it is the last member: the ISR is never
+    /// emptied) and a leader it was is replaced by the first other live in-sync replica in replica order.
+    /// </summary>
+    public void OnBrokerFenced(int brokerId) => RemoveBroker(brokerId, IsrChangeReason.Fenced, "was fenced");
+
+    private void RemoveBroker(int brokerId, IsrChangeReason why, string what)
     {
         List<TaskCompletionSource<KafkaErrorCode>> failed = [];
         bool advanced;
@@ -19,14 +28,14 @@ internal sealed partial class PartitionState
             replica.Online = false;
             if (_isr.Count > 1 && _isr.Remove(brokerId))
             {
-                _truth.Add(TruthEventKind.IsrChanged, Topic, Index, brokerId, epoch: LeaderEpoch, detail: $"{brokerId} went down; ISR {Describe(_isr)}", typed: e => e with { IsrChange = IsrChangeReason.BrokerDown, Isr = [.. _isr] });
+                _truth.Add(TruthEventKind.IsrChanged, Topic, Index, brokerId, epoch: LeaderEpoch, detail: $"{brokerId} {what}; ISR {Describe(_isr)}", typed: e => e with { IsrChange = why, Isr = [.. _isr] });
             }
 
             if (brokerId == Leader)
             {
                 failed.AddRange(_waiters.Select(static w => w.Completion));
                 _waiters.Clear();
-                ElectLocked("leader went down");
+                ElectLocked($"leader {what}", previousLeader: brokerId);
             }
 
             advanced = UpdateHighWatermarkLocked(out var completed);
@@ -123,25 +132,25 @@ internal sealed partial class PartitionState
         }
     }
 
-    private void ElectLocked(string reason)
+    private void ElectLocked(string reason, int? previousLeader = null)
     {
         var clean = ReplicaIds.FirstOrDefault(id => _replicas[id].Online && _isr.Contains(id), -1);
         if (clean >= 0)
         {
-            SetLeaderLocked(clean, reason, ElectionKind.Clean);
+            SetLeaderLocked(clean, reason, ElectionKind.Clean, previousLeader);
             return;
         }
 
         var any = Settings.UncleanLeaderElection ? ReplicaIds.FirstOrDefault(id => _replicas[id].Online, -1) : -1;
         if (any >= 0)
         {
-            SetLeaderLocked(any, reason, ElectionKind.Unclean);
+            SetLeaderLocked(any, reason, ElectionKind.Unclean, previousLeader);
             return;
         }
 
         Leader = -1;
         LeaderEpoch++;
-        _truth.Add(TruthEventKind.Elected, Topic, Index, -1, epoch: LeaderEpoch, detail: $"offline ({reason}): no live in-sync replica; ISR {Describe(_isr)}", typed: e => e with { Election = ElectionKind.Offline, Isr = [.. _isr] });
+        _truth.Add(TruthEventKind.Elected, Topic, Index, -1, epoch: LeaderEpoch, detail: $"offline ({reason}): no live in-sync replica; ISR {Describe(_isr)}", typed: e => e with { Election = ElectionKind.Offline, PreviousLeader = previousLeader, Isr = [.. _isr] });
     }
 
     private void SetLeaderLocked(int brokerId, string reason, ElectionKind election, int? previousLeader = null)

@@ -50,13 +50,19 @@ internal sealed partial class RequestHandler
     private GroupCoordinator? _groups;
 
     /// <summary>The cluster's group coordinator, created on first use.</summary>
-    internal GroupCoordinator Groups => LazyInitializer.EnsureInitialized(ref _groups, () => new GroupCoordinator(_cluster.Time));
+    internal GroupCoordinator Groups => LazyInitializer.EnsureInitialized(ref _groups, () => new GroupCoordinator(_cluster.Time)
+    {
+        IsStopped = group => CoordinatorOf(group) is var id and >= 0 && _cluster.Brokers.First(b => b.Id == id).Faults.IsPaused,
+    });
 
-    /// <summary>The broker that coordinates <paramref name="key"/> now, or -1 when every broker is down.</summary>
+    /// <summary>
+    /// The broker that coordinates <paramref name="key"/> now, or -1 when every broker is down or fenced. A fenced broker
+    /// coordinates nothing: in Kafka its __consumer_offsets partitions elect other leaders, and the coordinator moves with them.
+    /// </summary>
     internal int CoordinatorOf(string key)
     {
         var brokers = _cluster.Brokers.ToList();
-        return CoordinatorPlacement.CoordinatorFor(key, [.. brokers.Select(static b => b.Id)], id => brokers.Exists(b => b.Id == id && b.IsUp));
+        return CoordinatorPlacement.CoordinatorFor(key, [.. brokers.Select(static b => b.Id)], id => brokers.Exists(b => b.Id == id && b.IsUp && !b.IsFenced));
     }
 
     private bool IsCoordinator(BrokerNode broker, string groupId) => broker.IsUp && CoordinatorOf(groupId) == broker.Id;

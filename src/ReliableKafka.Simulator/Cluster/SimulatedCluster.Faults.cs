@@ -224,6 +224,7 @@ public sealed partial class SimulatedCluster
         }
 
         broker.IsFenced = false;
+        Handler.Groups.Wake();
         Signal();
     }
 
@@ -276,14 +277,18 @@ public sealed partial class SimulatedCluster
             return;
         }
 
+        var groups = Handler.Groups;
+        var coordinated = groups.GroupIds().Where(g => Handler.CoordinatorOf(g) == broker.Id).ToHashSet(StringComparer.Ordinal);
         broker.IsFenced = true;
         AddBrokerState(broker.Id, BrokerStateChange.Fenced,
             $"fenced: paused longer than broker.session.timeout.ms ({_options.BrokerSessionTimeout.TotalMilliseconds:0} ms)");
         foreach (var partition in AllPartitions())
         {
-            partition.OnBrokerDown(broker.Id);
+            partition.OnBrokerFenced(broker.Id);
         }
 
+        // Its groups move to other coordinators, which load them with fresh member sessions.
+        groups.OnGroupsLoaded(coordinated.Contains);
         NotifyHighWatermarkChanged();
     }
 }

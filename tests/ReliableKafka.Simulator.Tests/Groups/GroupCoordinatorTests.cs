@@ -373,6 +373,33 @@ public sealed class GroupCoordinatorTests : IDisposable
         Assert.Null(_coordinator.Committed(Group, "orders", 0));
     }
 
+    /// <summary>
+    /// OffsetMetadataManagerTest.testGenericGroupOffsetCommitMaintainsSession: an accepted commit counts as a heartbeat,
+    /// so the member's session runs from the commit; without a heartbeat after it, the session lapses.
+    /// </summary>
+    [Fact]
+    public async Task A_commit_keeps_the_members_session_alive_like_a_heartbeat()
+    {
+        var (a, b, generation) = await StableGroupOfTwoAsync();
+
+        _clock.Advance(Session / 2);
+        Assert.Equal(KafkaErrorCode.None, Heartbeat(a, generation));
+        Assert.Equal(KafkaErrorCode.None, Commit(b, generation, 11));
+        _clock.Advance(Session / 2);
+        Assert.Equal(KafkaErrorCode.None, Heartbeat(a, generation));
+        _clock.Advance(Session / 4);
+
+        Assert.Equal([a, b], _coordinator.Describe(Group)!.Members);
+        Assert.Equal(GroupState.Stable, _coordinator.Describe(Group)!.State);
+
+        Assert.Equal(KafkaErrorCode.None, Heartbeat(a, generation));
+        _clock.Advance(Session / 2);
+
+        Assert.Equal([a], _coordinator.Describe(Group)!.Members);
+        Assert.Equal(KafkaErrorCode.UnknownMemberId, Commit(b, generation, 12));
+        Assert.Equal(11, _coordinator.Committed(Group, "orders", 0)!.Offset);
+    }
+
     [Fact]
     public async Task A_member_commits_with_its_generation_during_a_rebalance_but_not_while_awaiting_its_assignment()
     {

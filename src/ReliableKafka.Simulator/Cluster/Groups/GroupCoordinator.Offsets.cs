@@ -4,7 +4,7 @@ namespace ReliableKafka.Simulator.Cluster;
 
 internal sealed partial class GroupCoordinator
 {
-    /// <summary>Stores offsets. A generation below zero (assign() consumers, v0) skips the membership checks while the group is empty.</summary>
+    /// <summary>Stores offsets once <see cref="ValidateCommit"/> accepts the committer.</summary>
     public OffsetCommitResponse Commit(OffsetCommitRequest request, Func<string, int, bool> partitionExists)
     {
         lock (_gate)
@@ -70,6 +70,15 @@ internal sealed partial class GroupCoordinator
         }
     }
 
+    /// <summary>
+    /// Who may commit, as Kafka's OffsetMetadataManager and ClassicGroup.validateOffsetCommit decide (Dead groups are not
+    /// modelled). A commit without a generation (an assign() consumer, an admin tool) is accepted while the group is
+    /// empty or does not exist yet (a "simple" group is created); one with a generation for a group that does not exist
+    /// is ILLEGAL_GENERATION (v9+, not advertised, would answer GROUP_ID_NOT_FOUND). Otherwise the member must exist (a
+    /// static member's instance id must belong to it: UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID) and the generation match
+    /// (ILLEGAL_GENERATION); a commit without member id and generation while the group has members is
+    /// UNKNOWN_MEMBER_ID; a group completing a rebalance answers REBALANCE_IN_PROGRESS.
+    /// </summary>
     private KafkaErrorCode ValidateCommit(OffsetCommitRequest request, TimeSpan now)
     {
         if (request.GroupId.Length == 0)
@@ -77,16 +86,30 @@ internal sealed partial class GroupCoordinator
             return KafkaErrorCode.InvalidGroupId;
         }
 
-        // As Kafka's ClassicGroup.validateOffsetCommit: without a generation (an assign() consumer, an admin tool) a
-        // commit is accepted only while the group is empty; with members, one without a member id is an unknown member.
         var group = _groups.GetValueOrDefault(request.GroupId);
+        if (group is null && request.GenerationIdOrMemberEpoch >= 0)
+        {
+            return KafkaErrorCode.IllegalGeneration;
+        }
+
         if (request.GenerationIdOrMemberEpoch < 0 && (group is null || group.State == GroupState.Empty))
         {
             GetOrCreate(request.GroupId);
             return KafkaErrorCode.None;
         }
 
-        if (group?.Find(request.MemberId) is not { } member)
+        if (request.GenerationIdOrMemberEpoch < 0 && request.MemberId.Length == 0 && request.GroupInstanceId is null)
+        {
+            return KafkaErrorCode.UnknownMemberId;
+        }
+
+        if (request.GroupInstanceId is { } instanceId && group!.Members.Find(m => m.GroupInstanceId == instanceId) is var owner
+            && (owner is null || owner.Id != request.MemberId))
+        {
+            return owner is null ? KafkaErrorCode.UnknownMemberId : KafkaErrorCode.FencedInstanceId;
+        }
+
+        if (group!.Find(request.MemberId) is not { } member)
         {
             return KafkaErrorCode.UnknownMemberId;
         }
