@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using ReliableKafka.Reading;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Faults;
@@ -8,10 +7,13 @@ namespace ReliableKafka.Testing;
 
 /// <summary>
 /// An in-process cluster of three brokers with its topics, its faults applied with <see cref="SimulatedCluster.Apply"/>
-/// and its ground truth read as typed events. Tests run real clients (and rk's commands) against it over sockets.
+/// and its ground truth read as typed events. Tests run real clients (and rk's commands) against it over sockets; with
+/// <see cref="ServeControlAsync"/> it also serves its control API, as <c>rk cluster</c> does.
 /// </summary>
 internal sealed class ProofCluster : IAsyncDisposable
 {
+    private SimulatorControlServer? _control;
+
     private ProofCluster(SimulatedCluster cluster, string? topic)
     {
         Cluster = cluster;
@@ -27,6 +29,10 @@ internal sealed class ProofCluster : IAsyncDisposable
 
     public IEnumerable<int> BrokerIds => Cluster.BrokerIds;
 
+    /// <summary>The control API's base address, such as http://127.0.0.1:41234, once <see cref="ServeControlAsync"/> started it.</summary>
+    public string Control => _control?.Address.GetLeftPart(UriPartial.Authority)
+        ?? throw new InvalidOperationException("The control API is not served: call ServeControlAsync first.");
+
     /// <summary>Starts three brokers on free ports with one topic.</summary>
     public static ProofCluster Start(string topic, TopicSettings settings, TimeSpan? replicaLagTimeMax = null) =>
         Start(new SimulatedClusterOptions { ReplicaLagTimeMax = replicaLagTimeMax ?? TimeSpan.FromSeconds(30) }, (topic, settings));
@@ -41,6 +47,13 @@ internal sealed class ProofCluster : IAsyncDisposable
         }
 
         return new ProofCluster(cluster, topics.Length > 0 ? topics[0].Name : null);
+    }
+
+    /// <summary>Serves the cluster's control API on a free port of 127.0.0.1 (see <see cref="Control"/>).</summary>
+    public async Task<ProofCluster> ServeControlAsync()
+    {
+        _control ??= await SimulatorControlServer.StartAsync(Cluster, "127.0.0.1", 0);
+        return this;
     }
 
     public FaultHandle Apply(Fault fault) => Cluster.Apply(fault);
@@ -92,13 +105,19 @@ internal sealed class ProofCluster : IAsyncDisposable
             TopicMetadataRefreshIntervalMs = 500,
         }).SetLogHandler(static (_, _) => { }).Build();
 
-    /// <summary>Reads a partition from the start to its high watermark with the library's TopicReader: (offset, value) in log order.</summary>
+    /// <summary>Reads a partition from the start to its high watermark: (offset, value) in log order.</summary>
     public List<(long Offset, string Value)> Drain(string? topic = null, int partition = 0) =>
-        [.. new ReliableKafka.Reading.TopicReader(BootstrapServers, [new("client.id", "proof-drain")]) { Timeout = TimeSpan.FromSeconds(20) }
-            .Read<string, string>(Name(topic), [new PartitionRange(partition)])
-            .Select(static r => (r.Offset, r.Value))];
+        [.. TopicReader.ReadPartition(BootstrapServers, Name(topic), partition).Select(static r => (r.Offset, r.Value))];
 
-    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_control is not null)
+        {
+            await _control.DisposeAsync();
+        }
+
+        await Cluster.DisposeAsync();
+    }
 
     private string Name(string? topic) => topic ?? Topic ?? throw new InvalidOperationException("Name the topic: the cluster was started without one.");
 }

@@ -28,4 +28,12 @@ internal static class TopicReader
     /// <summary>As <see cref="ReadAll{TKey, TValue}"/> with string keys and values.</summary>
     public static List<TopicRecord<string, string>> ReadAll(string bootstrapServers, string topic, int expected) =>
         ReadAll<string, string>(bootstrapServers, topic, expected);
+
+    /// <summary>
+    /// One partition of <paramref name="topic"/> read once from its start to its high watermark, in log order, each
+    /// record with its offset.
+    /// </summary>
+    public static List<TopicRecord<string, string>> ReadPartition(string bootstrapServers, string topic, int partition, TimeSpan? timeout = null) =>
+        [.. new ReliableKafka.Reading.TopicReader(bootstrapServers) { Timeout = timeout ?? TimeSpan.FromSeconds(20) }
+            .Read<string, string>(topic, [new PartitionRange(partition)])];
 }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ReliableKafka.Audit;
 using ReliableKafka.Cli.Audit;
+using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 using Xunit.Abstractions;
 
 namespace ReliableKafka.Cli.Tests.Audit;
@@ -20,8 +22,8 @@ public sealed class AuditCollection
 
 /// <summary>
 /// <c>rk audit</c> through the real entry point: the quick matrix on the simulator (table, JSON, HTML rendered in
-/// headless Chromium), usage errors, a configuration file, and a real cluster (an <c>rk cluster</c> process) driven
-/// through the fault command hook calling <c>rk fault</c>.
+/// headless Chromium), usage errors, a configuration file, and a cluster reached only over sockets (in process, with
+/// its control API) driven through the fault command hook calling <c>rk fault</c>.
 /// </summary>
 [Collection(AuditCollection.Name)]
 public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestOutputHelper output) : IClassFixture<AuditCommandTests.QuickAudit>
@@ -259,12 +261,13 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     [Fact]
     public async Task Against_a_real_cluster_the_fault_command_runs_the_stop_and_start_scenarios_through_rk_fault_and_skips_the_others()
     {
-        var (cluster, bootstrap, controlPort) = await RkCluster.StartAsync("--replica-lag-time-max-ms", "1000");
-        await using var _ = cluster;
+        await using var cluster = ProofCluster.Start(new SimulatedClusterOptions { ReplicaLagTimeMax = TimeSpan.FromSeconds(1) });
+        await cluster.ServeControlAsync();
+        var bootstrap = cluster.BootstrapServers;
         using var files = new TempFiles();
         var json = files.PathOf("cluster.json");
         var rk = Path.Combine(AppContext.BaseDirectory, "ReliableKafka.Cli.dll");
-        var hook = $"dotnet '{rk}' fault {{action}} {{broker}} --control 127.0.0.1:{controlPort}";
+        var hook = $"dotnet '{rk}' fault {{action}} {{broker}} --control {cluster.Control}";
 
         var result = await RkProcess.RunAsync(
             TimeSpan.FromMinutes(2),
@@ -295,7 +298,7 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
         }
 
         // The stops went through rk fault as clean shutdowns, and every broker came back.
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{controlPort}") };
+        using var http = new HttpClient { BaseAddress = new Uri(cluster.Control) };
         var events = await http.GetFromJsonAsync<JsonElement>("/events?kind=BrokerStateChanged");
         var states = events.EnumerateArray().Select(static e => e.GetProperty("brokerState").GetString()!).ToList();
         Assert.True(states.Count(static d => d == "ShutDown") >= 7, string.Join("\n", states));

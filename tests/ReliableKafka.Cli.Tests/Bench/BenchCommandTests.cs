@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Cli.Tests.Bench;
 
@@ -106,9 +108,9 @@ public sealed class BenchCommandTests : IDisposable
     [Fact]
     public async Task A_cluster_given_with_bootstrap_servers_is_measured_as_it_is_and_the_topic_created()
     {
-        var (rk, bootstrap, _) = await RkCluster.StartAsync();
-        await using (rk)
+        await using (var simulated = ProofCluster.Start(new SimulatedClusterOptions()))
         {
+            var bootstrap = simulated.BootstrapServers;
             var run = await RkProcess.RunAsync("bench", "--bootstrap-servers", bootstrap, "--topic", "bench-external", "--messages", "500", "--json");
 
             Assert.True(run.ExitCode == 0, run.Output);

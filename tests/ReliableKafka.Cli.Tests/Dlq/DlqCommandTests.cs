@@ -304,30 +304,10 @@ public sealed class DlqCommandTests(DlqClusterFixture fixture) : IClassFixture<D
         }
     }
 
-    /// <summary>Every record of partition 0 of <paramref name="topic"/>: value and headers as UTF-8.</summary>
+    /// <summary>Every record of <paramref name="topic"/> (none when it does not exist): value and headers as UTF-8.</summary>
     private Task<List<(string Value, Dictionary<string, string> Headers)>> ReadAsync(string topic) => Task.Run(() => Read(topic));
 
-    private List<(string Value, Dictionary<string, string> Headers)> Read(string topic)
-    {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = Bootstrap, GroupId = "dlq-tests", EnablePartitionEof = true, EnableAutoCommit = false })
-            .SetLogHandler(static (_, _) => { }).Build();
-        consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
-        var records = new List<(string, Dictionary<string, string>)>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (record is { IsPartitionEOF: true })
-            {
-                return records;
-            }
-
-            if (record is not null)
-            {
-                records.Add((record.Message.Value, record.Message.Headers.ToDictionary(static h => h.Key, static h => Encoding.UTF8.GetString(h.GetValueBytes()))));
-            }
-        }
-
-        throw new TimeoutException($"{topic} was not read to its end within 10 s");
-    }
+    private List<(string Value, Dictionary<string, string> Headers)> Read(string topic) =>
+        [.. TopicReader.ReadAll(Bootstrap, topic, expected: 0)
+            .Select(static r => (r.Value, r.Headers.ToDictionary(static h => h.Key, static h => Encoding.UTF8.GetString(h.GetValueBytes()))))];
 }

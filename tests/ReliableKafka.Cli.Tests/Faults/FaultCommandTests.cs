@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Confluent.Kafka;
+using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Testing;
 
 namespace ReliableKafka.Cli.Tests.Faults;
 
@@ -19,7 +21,8 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
     public async Task Crash_takes_the_leader_down_restart_brings_it_back_and_leader_and_shutdown_move_leadership()
     {
         // Its own cluster: this test leaves brokers down.
-        await using var own = await ControlledCluster.StartAsync("orders", partitions: 1);
+        await using var own = ProofCluster.Start(new SimulatedClusterOptions(), ("orders", new TopicSettings(1, 3, 2)));
+        await own.ServeControlAsync();
         var control = own.Control;
         using var http = new HttpClient { BaseAddress = new Uri(control) };
         var leader = Partition(await ClusterAsync(http), "orders", 0).GetProperty("leader").GetInt32();
@@ -229,14 +232,17 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
     /// </summary>
     public sealed class Cluster : IAsyncLifetime
     {
-        private ControlledCluster? _cluster;
+        private ProofCluster? _cluster;
 
         internal string Control => _cluster!.Control;
 
-        internal string Bootstrap => _cluster!.Bootstrap;
+        internal string Bootstrap => _cluster!.BootstrapServers;
 
-        public async Task InitializeAsync() =>
-            _cluster = await ControlledCluster.StartAsync("orders", partitions: 2, brokerSessionTimeout: TimeSpan.FromMinutes(1));
+        public async Task InitializeAsync()
+        {
+            _cluster = ProofCluster.Start(new SimulatedClusterOptions { BrokerSessionTimeout = TimeSpan.FromMinutes(1) }, ("orders", new TopicSettings(2, 3, 2)));
+            await _cluster.ServeControlAsync();
+        }
 
         /// <summary>Clears every fault and returns a client of the control API.</summary>
         internal async Task<HttpClient> ResetAsync()

@@ -35,18 +35,7 @@ public sealed class PersistenceTests : IDisposable
 
         await using var restarted = SimulatedCluster.Start(options);
         var after = restarted.Describe().Topics.Single();
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = restarted.BootstrapServers, GroupId = "r" })
-            .SetLogHandler((_, _) => { }).Build();
-        consumer.Assign([new TopicPartitionOffset("kept", 0, Offset.Beginning), new TopicPartitionOffset("kept", 1, Offset.Beginning)]);
-        var values = new List<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (values.Count < 100 && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } record)
-            {
-                values.Add(record.Message.Value);
-            }
-        }
+        var values = TopicReader.ReadAll(restarted.BootstrapServers, "kept", expected: 100).Select(static r => r.Value).ToList();
 
         Assert.Equal(new TopicSettings(2, 3, 2), after.Settings);
         Assert.Equal((before.Leader, before.LeaderEpoch, before.HighWatermark), (after.Partitions[0].Leader, after.Partitions[0].LeaderEpoch, after.Partitions[0].HighWatermark));
