@@ -28,6 +28,9 @@ internal sealed class CheckWorkload : IAsyncDisposable
     {
     }
 
+    /// <summary>How many producers the workload runs.</summary>
+    public int Producers => _producers.Count;
+
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
 
     public ConcurrentQueue<Consumed> Reads { get; } = new();

@@ -177,9 +177,8 @@ public static class ScheduleRunner
 
     private static async Task WarmUpAsync(CheckWorkload workload, CancellationToken token)
     {
-        var producers = CheckTopology.ClientIds.Count(static id => !id.StartsWith("check-group", StringComparison.Ordinal) && !id.StartsWith("check-reader", StringComparison.Ordinal));
         var waited = Stopwatch.StartNew();
-        while (workload.Deliveries.Select(static d => d.Producer).Distinct().Count() < producers && waited.Elapsed < SettleTimeout)
+        while (workload.Deliveries.Select(static d => d.Producer).Distinct().Count() < workload.Producers && waited.Elapsed < SettleTimeout)
         {
             await Task.Delay(ObserveEvery, token).ConfigureAwait(false);
         }

@@ -58,12 +58,7 @@ public sealed class IdempotentConsumerTests
         options.Topics.Add("task-events");
         using var consumer = new IdempotentConsumer(
             options,
-            async token =>
-            {
-                var connection = new SqliteConnection(connectionString);
-                await connection.OpenAsync(token);
-                return connection;
-            },
+            token => OpenAsync(connectionString, token),
             async (record, eventId, transaction, token) =>
             {
                 await using var insert = transaction.Connection!.CreateCommand();
@@ -110,12 +105,7 @@ public sealed class IdempotentConsumerTests
         options.Topics.Add("task-events");
         using var consumer = new IdempotentConsumer(
             options,
-            async token =>
-            {
-                var connection = new SqliteConnection(connectionString);
-                await connection.OpenAsync(token);
-                return connection;
-            },
+            token => OpenAsync(connectionString, token),
             (_, eventId, _, _) => eventId == "event-1" && Interlocked.Decrement(ref timeoutsLeft) >= 0
                 ? throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.")
                 : Task.CompletedTask);
@@ -128,6 +118,13 @@ public sealed class IdempotentConsumerTests
         Assert.True(timeoutsLeft < 0, "the handler should have been called again after its timeouts");
         SqliteConnection.ClearAllPools();
         File.Delete(path);
+    }
+
+    private static async Task<DbConnection> OpenAsync(string connectionString, CancellationToken token)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(token);
+        return connection;
     }
 
     private static void Add(DbCommand command, string name, object value)
