@@ -62,6 +62,7 @@ public sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable, IDisp
         );
         CREATE INDEX IF NOT EXISTS rk_outbox_pending ON rk_outbox (id) WHERE state = 0;
         CREATE INDEX IF NOT EXISTS rk_outbox_pending_key ON rk_outbox (topic, message_key, id) WHERE state = 0;
+        CREATE INDEX IF NOT EXISTS rk_outbox_dead_key ON rk_outbox (topic, message_key, id) WHERE state = 2;
         COMMIT;
         """;
 
@@ -73,13 +74,26 @@ public sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable, IDisp
         WHERE o.id = u.id AND o.lease_owner = @owner
         """;
 
+    /// <summary>The database's clock, so that relays on machines whose clocks differ agree on leases.</summary>
+    protected override string NowSql => "(extract(epoch from statement_timestamp()) * 1000)::bigint";
+
+    /// <summary>
+    /// Ids come from a sequence, so two transactions writing one key could commit out of id order and the relay would
+    /// publish the later event first. A transaction-scoped lock per key makes a second writer of the key wait until the
+    /// first commits or rolls back. Locks are taken in the order a transaction enqueues: a transaction that writes several
+    /// keys should enqueue them in a consistent order (or PostgreSQL aborts one of two crossing transactions as a
+    /// deadlock; it rolls back and nothing is lost).
+    /// </summary>
+    protected override string EnqueueLockSql => "SELECT pg_advisory_xact_lock(hashtext(@topic), hashtext(@key));\n";
+
     /// <inheritdoc />
-    protected override string ClaimSql => """
-        UPDATE rk_outbox o SET lease_owner = @owner, lease_until = @lease_until, attempts = o.attempts + 1
+    protected override string ClaimSql => $"""
+        UPDATE rk_outbox o SET lease_owner = @owner, lease_until = {NowSql} + @lease_ms, attempts = o.attempts + 1
         FROM (
             SELECT c.id FROM rk_outbox c
-            WHERE c.state = 0 AND c.next_attempt_at <= @now AND c.lease_until <= @now
+            WHERE c.state = 0 AND c.next_attempt_at <= {NowSql} AND c.lease_until <= {NowSql}
               AND NOT EXISTS (SELECT 1 FROM rk_outbox p WHERE p.state = 0 AND p.topic = c.topic AND p.message_key = c.message_key AND p.id < c.id)
+              AND (@block_dead = 0 OR NOT EXISTS (SELECT 1 FROM rk_outbox d WHERE d.state = 2 AND d.topic = c.topic AND d.message_key = c.message_key AND d.id < c.id))
             ORDER BY c.id LIMIT @max
             FOR UPDATE SKIP LOCKED) picked
         WHERE o.id = picked.id

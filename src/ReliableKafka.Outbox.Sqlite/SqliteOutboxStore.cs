@@ -104,15 +104,17 @@ public sealed class SqliteOutboxStore : OutboxStore
         );
         CREATE INDEX IF NOT EXISTS rk_outbox_pending ON rk_outbox (id) WHERE state = 0;
         CREATE INDEX IF NOT EXISTS rk_outbox_pending_key ON rk_outbox (topic, message_key, id) WHERE state = 0;
+        CREATE INDEX IF NOT EXISTS rk_outbox_dead_key ON rk_outbox (topic, message_key, id) WHERE state = 2;
         """;
 
     /// <inheritdoc />
     protected override string ClaimSql => """
-        UPDATE rk_outbox SET lease_owner = @owner, lease_until = @lease_until, attempts = attempts + 1
+        UPDATE rk_outbox SET lease_owner = @owner, lease_until = @now + @lease_ms, attempts = attempts + 1
         WHERE id IN (
             SELECT o.id FROM rk_outbox o
             WHERE o.state = 0 AND o.next_attempt_at <= @now AND o.lease_until <= @now
               AND NOT EXISTS (SELECT 1 FROM rk_outbox p WHERE p.state = 0 AND p.topic = o.topic AND p.message_key = o.message_key AND p.id < o.id)
+              AND (@block_dead = 0 OR NOT EXISTS (SELECT 1 FROM rk_outbox d WHERE d.state = 2 AND d.topic = o.topic AND d.message_key = o.message_key AND d.id < o.id))
             ORDER BY o.id LIMIT @max)
         RETURNING id, topic, message_key, message_value, headers, event_id, created_at, attempts
         """;

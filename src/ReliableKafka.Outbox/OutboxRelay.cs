@@ -10,8 +10,11 @@ namespace ReliableKafka.Outbox;
 /// <summary>
 /// Publishes the outbox: claims pending events oldest first (one per key at a time, so each key keeps its order),
 /// publishes them through a <see cref="ReliableProducer{TKey, TValue}"/>, and marks each sent only after a Delivered
-/// outcome. Retriable failures are retried with backoff, for as long as it takes; fatal ones are marked dead (the
-/// producer has dead-lettered them). After a crash it resumes from the table.
+/// outcome. Retriable failures, and every failure the producer hands back for retry (configuration errors such as an
+/// unknown topic or a missing authorization when the producer's <see cref="DeadLetterOptions.IncludeConfigurationErrors"/>
+/// is false), are retried with backoff for as long as it takes; fatal ones are marked dead (the producer has
+/// dead-lettered them) and, by default, hold back the later events of their key (<see cref="OutboxRelayOptions.DeadEvents"/>).
+/// After a crash it resumes from the table.
 /// </summary>
 public sealed partial class OutboxRelay : BackgroundService
 {
@@ -107,14 +110,15 @@ public sealed partial class OutboxRelay : BackgroundService
     /// <summary>Claims one batch, publishes it, records the outcomes; returns how many events were claimed.</summary>
     internal async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
     {
-        var batch = await _store.ClaimAsync(_owner, _options.BatchSize, _lease, cancellationToken).ConfigureAwait(false);
+        // Every round leases under its own token: a round that completes late can only touch its own rows.
+        var token = OutboxStore.LeaseToken(_owner);
+        var batch = await _store.ClaimAsync(token, _options.BatchSize, _lease, _options.DeadEvents == OutboxDeadEventPolicy.BlockKey, cancellationToken).ConfigureAwait(false);
         if (batch.Count == 0)
         {
             return 0;
         }
 
         var outcomes = await PublishAsync(batch).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
         var completions = new OutboxCompletion[batch.Count];
         int sent = 0, retried = 0, dead = 0;
         for (var i = 0; i < batch.Count; i++)
@@ -126,23 +130,31 @@ public sealed partial class OutboxRelay : BackgroundService
                 completions[i] = new OutboxCompletion(message.Id, OutboxOutcome.Sent, outcome.Partition, outcome.Offset);
                 sent++;
             }
-            else if (outcome.IsRetriable)
+            else if (outcome.IsRetriable || outcome.Disposition == FailureDisposition.ReturnedForRetry)
             {
+                // Retriable, or handed back for retry: only this row holds the event, so it is published again later.
                 var backoff = Backoff(message.Attempts);
-                completions[i] = new OutboxCompletion(message.Id, OutboxOutcome.Retry, RetryAt: now + backoff, Error: Describe(outcome));
+                completions[i] = new OutboxCompletion(message.Id, OutboxOutcome.Retry, RetryAfter: backoff, Error: Describe(outcome));
                 retried++;
-                LogRetrying(_logger, message.EventId, message.Topic, message.Attempts, outcome.Error, backoff.TotalMilliseconds);
+                if (outcome.IsRetriable)
+                {
+                    LogRetrying(_logger, message.EventId, message.Topic, message.Attempts, outcome.Error, backoff.TotalMilliseconds);
+                }
+                else
+                {
+                    LogNeedsOperator(_logger, message.EventId, message.Topic, message.Attempts, outcome.Error, outcome.Kind, backoff.TotalMilliseconds);
+                }
             }
             else
             {
                 completions[i] = new OutboxCompletion(message.Id, OutboxOutcome.Dead, Error: Describe(outcome));
                 dead++;
-                LogDead(_logger, message.EventId, message.Topic, outcome.Error, outcome.Disposition);
+                LogDead(_logger, message.EventId, message.Topic, message.Key, message.Id, outcome.Error, outcome.Disposition, _options.DeadEvents);
             }
         }
 
         // Recorded even when stopping: the outcomes are known, and re-publishing them would only make duplicates.
-        await _store.CompleteAsync(_owner, completions, CancellationToken.None).ConfigureAwait(false);
+        await _store.CompleteAsync(token, completions, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Add(ref _published, sent);
         Count(OutboxTelemetry.OutboxSentCounter, sent);
         Count(OutboxTelemetry.OutboxRetriedCounter, retried);
@@ -209,8 +221,11 @@ public sealed partial class OutboxRelay : BackgroundService
     [LoggerMessage(102, LogLevel.Warning, "Outbox event {EventId} for {Topic} failed (attempt {Attempts}) with {ErrorCode}; retrying in {BackoffMs} ms")]
     private static partial void LogRetrying(ILogger logger, string eventId, string topic, int attempts, ErrorCode errorCode, double backoffMs);
 
-    [LoggerMessage(103, LogLevel.Error, "Outbox event {EventId} for {Topic} failed for good with {ErrorCode} ({Disposition}); marked dead")]
-    private static partial void LogDead(ILogger logger, string eventId, string topic, ErrorCode errorCode, FailureDisposition disposition);
+    [LoggerMessage(103, LogLevel.Error, "Outbox event {EventId} for {Topic} (key {Key}, outbox id {OutboxId}) failed for good with {ErrorCode} ({Disposition}); marked dead; later events of its key: {Policy} (rk outbox retry|skip {OutboxId})")]
+    private static partial void LogDead(ILogger logger, string eventId, string topic, string key, long outboxId, ErrorCode errorCode, FailureDisposition disposition, OutboxDeadEventPolicy policy);
+
+    [LoggerMessage(105, LogLevel.Error, "Outbox event {EventId} for {Topic} failed (attempt {Attempts}) with {ErrorCode} ({Kind}): an operator must fix it; retrying in {BackoffMs} ms")]
+    private static partial void LogNeedsOperator(ILogger logger, string eventId, string topic, int attempts, ErrorCode errorCode, FailureKind kind, double backoffMs);
 
     [LoggerMessage(104, LogLevel.Warning, "Outbox store unavailable; retrying in {DelayMs} ms")]
     private static partial void LogStoreError(ILogger logger, Exception exception, double delayMs);

@@ -33,6 +33,13 @@ public sealed class OutboxRelayOptions
     /// </summary>
     public string? InstanceId { get; set; }
 
+    /// <summary>
+    /// What a dead event does to the later events of its key. The default, <see cref="OutboxDeadEventPolicy.BlockKey"/>,
+    /// holds them back until an operator retries or skips it (<c>rk outbox</c>, or <see cref="OutboxStore.RetryDeadEventAsync"/>
+    /// and <see cref="OutboxStore.SkipDeadEventAsync"/>).
+    /// </summary>
+    public OutboxDeadEventPolicy DeadEvents { get; set; } = OutboxDeadEventPolicy.BlockKey;
+
     internal void Validate()
     {
         var errors = new List<string>();
@@ -54,6 +61,11 @@ public sealed class OutboxRelayOptions
         if (LeaseDuration is { } lease && lease <= TimeSpan.Zero)
         {
             errors.Add($"LeaseDuration must be positive, not {lease}.");
+        }
+
+        if (!Enum.IsDefined(DeadEvents))
+        {
+            errors.Add($"DeadEvents must be BlockKey or PublishSuccessors, not {DeadEvents}.");
         }
 
         if (errors.Count > 0)

@@ -68,7 +68,7 @@ public sealed partial class ReliableProducer<TKey, TValue>
     {
         var kind = ErrorClassifier.Classify(code);
         reason = _redactor.Redact(reason);
-        if (kind == FailureKind.Retriable)
+        if (kind == FailureKind.Retriable || (kind == FailureKind.Configuration && !_options.DeadLetters.IncludeConfigurationErrors))
         {
             Finish(node, DeliveryOutcome.Failed(node.Topic, partition, code, reason, persistence, kind, FailureDisposition.ReturnedForRetry, Since(node.StartedAt)));
             return;

@@ -39,6 +39,15 @@ public sealed class DeadLetterOptions
     /// <summary>Whether fatal failures are dead-lettered. When false they are only returned. The default is true.</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Whether failures of kind <see cref="FailureKind.Configuration"/> (unknown topic, authorization, unsupported
+    /// settings) are dead-lettered too. When false they come back as <see cref="FailureDisposition.ReturnedForRetry"/>:
+    /// an operator fixes the cause and the caller publishes again. A caller that keeps its messages durably until they
+    /// are delivered (the outbox relay) sets it to false, so a fixable error leaves no copy in the dead letters. The
+    /// default is true.
+    /// </summary>
+    public bool IncludeConfigurationErrors { get; set; } = true;
+
     /// <summary>The dead-letter topic. The default is "dead-letter-queue".</summary>
     public string Topic { get; set; } = ReliableProducerDefaults.DeadLetterTopic;
 

@@ -23,6 +23,11 @@ internal sealed class OutboxDatabase : IAsyncDisposable
 
     public OutboxStore Store { get; }
 
+    /// <summary>Another store object over the same database, as another process would open it, with its own clock.</summary>
+    public OutboxStore OpenAnother(TimeProvider time) => _sqlitePath is not null
+        ? new SqliteOutboxStore($"Data Source={_sqlitePath}", time)
+        : new PostgreSqlOutboxStore(new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = _postgresName }.ConnectionString, time);
+
     /// <summary>The PostgreSQL server for tests, from RK_TEST_POSTGRES (set by .ci/run through .ci/postgres.sh).</summary>
     public static string PostgresAdmin => Environment.GetEnvironmentVariable("RK_TEST_POSTGRES")
         ?? throw new InvalidOperationException("RK_TEST_POSTGRES is not set: start a server with `eval \"$(bash .ci/postgres.sh)\"` (as .ci/run does) and run the tests again.");
@@ -131,7 +136,7 @@ internal sealed class OutboxDatabase : IAsyncDisposable
 /// <summary>Helpers shared by the outbox tests: a producer and a reader against a simulated cluster.</summary>
 internal static class OutboxCluster
 {
-    public static ReliableProducer<string, string> Producer(SimulatedCluster cluster, int deliveryTimeoutMs = 30000) =>
+    public static ReliableProducer<string, string> Producer(SimulatedCluster cluster, int deliveryTimeoutMs = 30000, bool includeConfigurationErrors = true) =>
         new(new ReliableProducerOptions
         {
             Profile = ReliabilityProfile.Critical,
@@ -143,7 +148,7 @@ internal static class OutboxCluster
                 ["socket.timeout.ms"] = "2000",
                 ["linger.ms"] = "1",
             },
-            DeadLetters = new DeadLetterOptions { SpillPath = Path.Combine(Path.GetTempPath(), $"rk-spill-{Guid.NewGuid():N}.db"), OpenSpill = ReliableKafka.DeadLetters.Sqlite.SqliteDeadLetterSpill.Open },
+            DeadLetters = new DeadLetterOptions { IncludeConfigurationErrors = includeConfigurationErrors, SpillPath = Path.Combine(Path.GetTempPath(), $"rk-spill-{Guid.NewGuid():N}.db"), OpenSpill = ReliableKafka.DeadLetters.Sqlite.SqliteDeadLetterSpill.Open },
         });
 
     /// <summary>Every record of a topic; see <see cref="TopicReader.ReadAll"/>.</summary>

@@ -163,9 +163,9 @@ public sealed class OutboxRelayTests
         }
 
         // A relay claimed the rows (their lease runs for minutes) and died before recording anything.
-        var claimed = await database.Store.ClaimAsync(instance ?? "crashed-process", 100, TimeSpan.FromMinutes(10), CancellationToken.None);
+        var claimed = await database.Store.ClaimAsync(OutboxStore.LeaseToken(instance ?? "crashed-process"), 100, TimeSpan.FromMinutes(10), blockBehindDead: true, CancellationToken.None);
         Assert.Equal(20, claimed.Count);
-        Assert.Empty(await database.Store.ClaimAsync("someone-else", 100, TimeSpan.FromMinutes(10), CancellationToken.None));
+        Assert.Empty(await database.Store.ClaimAsync(OutboxStore.LeaseToken("someone-else"), 100, TimeSpan.FromMinutes(10), blockBehindDead: true, CancellationToken.None));
 
         await using var producer = OutboxCluster.Producer(cluster);
         using var restarted = Relay(database.Store, producer, instance);

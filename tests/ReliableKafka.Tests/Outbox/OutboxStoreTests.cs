@@ -46,22 +46,25 @@ public sealed class OutboxStoreTests
             await database.WriteAsync("task-events", $"task-{i}", $"task-{i}:0", $"event-{i}");
         }
 
-        var claimed = await database.Store.ClaimAsync("relay-a", 10, TimeSpan.FromMinutes(1), CancellationToken.None);
+        var claimed = await database.Store.ClaimAsync("relay-a", 10, TimeSpan.FromMinutes(1), blockBehindDead: true, CancellationToken.None);
         Assert.Equal(4, claimed.Count);
-        var retryAt = DateTimeOffset.UtcNow.AddMinutes(5);
+        var retryAfter = TimeSpan.FromMinutes(5);
+        var notBefore = DateTimeOffset.UtcNow.Add(retryAfter).AddSeconds(-1).ToUnixTimeMilliseconds();
 
         // PostgreSQL sends these as one batch (one round trip); SQLite runs them one by one. Same result.
         await database.Store.CompleteAsync("relay-a", [
             new OutboxCompletion(claimed[0].Id, OutboxOutcome.Sent, Partition: 2, Offset: 41),
-            new OutboxCompletion(claimed[1].Id, OutboxOutcome.Retry, RetryAt: retryAt, Error: "Local_MsgTimedOut: timed out"),
+            new OutboxCompletion(claimed[1].Id, OutboxOutcome.Retry, RetryAfter: retryAfter, Error: "Local_MsgTimedOut: timed out"),
             new OutboxCompletion(claimed[2].Id, OutboxOutcome.Dead, Error: "MsgSizeTooLarge: too large"),
         ], CancellationToken.None);
         await database.Store.CompleteAsync("relay-b", [new OutboxCompletion(claimed[3].Id, OutboxOutcome.Sent, Partition: 0, Offset: 1)], CancellationToken.None);
 
         Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM rk_outbox WHERE id = {claimed[0].Id} AND state = 1 AND sent_partition = 2 AND sent_offset = 41 AND lease_owner IS NULL"));
-        Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM rk_outbox WHERE id = {claimed[1].Id} AND state = 0 AND next_attempt_at = {retryAt.ToUnixTimeMilliseconds()} AND last_error LIKE 'Local_MsgTimedOut%' AND lease_owner IS NULL"));
+        Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM rk_outbox WHERE id = {claimed[1].Id} AND state = 0 AND next_attempt_at >= {notBefore} AND last_error LIKE 'Local_MsgTimedOut%' AND lease_owner IS NULL"));
         Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM rk_outbox WHERE id = {claimed[2].Id} AND state = 2 AND last_error LIKE 'MsgSizeTooLarge%'"));
         Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM rk_outbox WHERE id = {claimed[3].Id} AND state = 0 AND lease_owner = 'relay-a'"));
-        Assert.Equal(new OutboxBacklog(2, (await database.Store.GetBacklogAsync()).OldestPendingAt, 1), await database.Store.GetBacklogAsync());
+        var backlog = await database.Store.GetBacklogAsync();
+        Assert.Equal((2, 1, 0), (backlog.Pending, backlog.Dead, backlog.Waiting));
+        Assert.Equal(claimed[2].Id, Assert.Single(backlog.DeadEvents).Id);
     }
 }
