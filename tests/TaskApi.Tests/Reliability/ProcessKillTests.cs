@@ -1,3 +1,5 @@
+using ReliableKafka.Simulator.Cluster;
+using ReliableKafka.Simulator.Protocol;
 using ReliableKafka.Testing;
 using TaskApi.Tests.Infrastructure;
 
@@ -6,6 +8,12 @@ namespace TaskApi.Tests.Reliability;
 /// <summary>(2) The API killed with SIGKILL while the relay publishes, then restarted on the same data.</summary>
 public sealed class ProcessKillTests
 {
+    /// <summary>
+    /// Longer than any test: every Produce response waits this long after its append, so no acknowledgement reaches the
+    /// first instance. The delay is removed before the restart (the held responses die with the killed instance's connections).
+    /// </summary>
+    private static readonly TimeSpan HeldAcknowledgements = TimeSpan.FromHours(1);
+
     [Fact]
     [Trait("Requires", "PostgreSql")]
     public Task A_sigkill_while_the_relay_publishes_loses_no_event_and_duplicates_never_notify_twice_on_postgresql() => A_sigkill_while_the_relay_publishes_loses_no_event_and_duplicates_never_notify_twice("postgresql");
@@ -22,8 +30,9 @@ public sealed class ProcessKillTests
         environment["Outbox__InstanceId"] = "api-1";
         environment["Outbox__BatchSize"] = "20";
 
-        // Slow acknowledgements keep batches in flight, so the kill lands between publishing and marking sent.
-        var delays = cluster.BrokerIds.Select(b => cluster.FaultsOf(b).Delay(TimeSpan.FromMilliseconds(150), ReliableKafka.Simulator.Protocol.ApiKey.Produce)).ToList();
+        // Brokers append what the relay publishes but hold every Produce response, so the first instance never learns
+        // that an event was delivered: whenever it is killed, its events are in the log and still pending in the outbox.
+        var holds = cluster.BrokerIds.Select(b => cluster.FaultsOf(b).Delay(HeldAcknowledgements, ApiKey.Produce)).ToList();
         var tasks = new List<string>();
         var first = await TaskApiProcess.StartAsync(store.Directory, environment);
         try
@@ -40,9 +49,12 @@ public sealed class ProcessKillTests
                 }
             }));
 
-            await Eventually.WaitUntilAsync(async () => (await first.OutboxAsync()).Pending < tasks.Count, TimeSpan.FromSeconds(30), "the relay publishing", () => first.Output);
-            var beforeKill = await first.OutboxAsync();
-            Assert.True(beforeKill.Pending > 0, "the relay finished before the kill; nothing would be tested");
+            // In flight: the cluster appended task events, and the outbox still has every event pending.
+            await Eventually.WaitUntilAsync(
+                async () => AppendedTaskEvents(cluster) > 0 && (await first.OutboxAsync()).Pending == tasks.Count,
+                TimeSpan.FromSeconds(30),
+                "task events appended by the cluster while every outbox event is still pending",
+                () => $"appended {AppendedTaskEvents(cluster)} task event(s); {first.Output}");
             await first.KillAsync();
         }
         finally
@@ -50,20 +62,28 @@ public sealed class ProcessKillTests
             await first.DisposeAsync();
         }
 
-        foreach (var delay in delays)
+        var appendedBeforeTheKill = AppendedTaskEvents(cluster);
+        foreach (var hold in holds)
         {
-            delay.Remove();
+            hold.Remove();
         }
 
         await using var restarted = await TaskApiProcess.StartAsync(store.Directory, environment);
         await Eventually.WaitUntilAsync(async () => (await restarted.OutboxAsync()).Pending == 0, TimeSpan.FromSeconds(60), "publishing after the restart", () => restarted.Output);
 
-        var created = Topics.ReadTaskEvents(cluster.BootstrapServers, tasks.Count).Where(static e => e.EventType == "task.created").ToList();
+        // Events appended before the kill were never marked sent, so the restarted relay published them again: the log
+        // holds duplicates, and each task's copies carry one event id.
+        var created = Topics.ReadTaskEvents(cluster.BootstrapServers, tasks.Count + appendedBeforeTheKill).Where(static e => e.EventType == "task.created").ToList();
         Assert.Equal(tasks.Order(), created.Select(static e => e.TaskId).Distinct().Order());
+        Assert.True(created.Count > tasks.Count, $"{appendedBeforeTheKill} task event(s) were appended before the kill, yet the log holds no duplicate");
         Assert.All(created.GroupBy(static e => e.TaskId), static g => Assert.Single(g.Select(static e => e.EventId).Distinct()));
 
         await Eventually.WaitUntilAsync(async () => (await restarted.NotificationTaskIdsAsync()).Count >= tasks.Count, TimeSpan.FromSeconds(60), "the notifications", () => restarted.Output);
         await Eventually.WaitUntilAsync(() => ConsumerGroups.HasCommittedToEnd(cluster.BootstrapServers, ConsumerGroups.Notifications), TimeSpan.FromSeconds(30), "the notification consumer committing every task event", () => restarted.Output);
         Assert.Equal(tasks.Order(), (await restarted.NotificationTaskIdsAsync()).Order());
     }
+
+    /// <summary>How many task-events records the partition leaders appended, as the cluster's ground truth records it.</summary>
+    private static int AppendedTaskEvents(SimulatedCluster cluster) =>
+        (int)cluster.Truth.Events.Where(static e => e.Kind == TruthEventKind.Appended && e.Topic == "task-events").Sum(static e => e.LastOffset - e.FirstOffset + 1);
 }
