@@ -97,30 +97,54 @@ public static class CheckTopology
 
     private static readonly Gen<int> Broker = Gen.Int[1, Brokers];
 
-    private static readonly Gen<(string Topic, int Partition)> Target = Gen.OneOf(Targets);
-
     /// <summary>Every fault kind the simulator has, weighted towards the ones that move leadership.</summary>
-    public static Gen<Fault> Faults { get; } = Gen.Frequency(
-        (3, Broker.Select(static b => (Fault)new CrashBroker(b))),
-        (3, Broker.Select(static b => (Fault)new RestartBroker(b))),
-        (1, Broker.Select(static b => (Fault)new ShutdownBroker(b))),
-        (1, Broker.Select(static b => (Fault)new PauseBroker(b))),
-        (2, Gen.Select(Broker, Target, static (b, t) => (Fault)new MoveLeader(b, t.Topic, t.Partition))),
-        (2, Gen.Select(Broker, Target, Gen.Int[0, 1500], Gen.Bool, static (b, t, ms, stop) => (Fault)new LagFollower(b, t.Topic, t.Partition, stop ? 0 : ms, stop))),
-        (2, Gen.Select(Broker, Gen.Int[1, 3], static (b, count) => (Fault)new DropProduceResponses(b, count))),
-        (1, Gen.Select(Broker, Gen.Int[20, 400], Gen.OneOf<ApiKey?>(ApiKey.Produce, ApiKey.Fetch, null), static (b, ms, api) => (Fault)new DelayResponses(b, ms, api))),
-        (2, Gen.Select(Broker, Gen.OneOf(Errors), Gen.OneOf(ApiKey.Produce, ApiKey.Fetch), Gen.Int[1, 3], static (b, error, api, count) => (Fault)new InjectError(b, error, api, count))),
-        (1, Gen.Select(Broker, Gen.OneOf<string?>([null, .. ClientIds]), Gen.OneOf(NetworkCutMode.Blackhole, NetworkCutMode.Reset), static (b, client, mode) => (Fault)new CutNetwork(b, client, mode))));
+    public static Gen<Fault> Faults { get; } = FaultsOn(Targets, ClientIds);
 
     /// <summary>Schedules of 1 to 10 steps, 20 to 800 ms apart; shrinking makes them shorter, sparser and simpler.</summary>
-    public static Gen<CheckSchedule> Schedules { get; } = Gen.Select(
-            Gen.Int[20, 800],
-            Gen.Frequency(
-                (6, Faults.Select(static f => (NemesisAction)new ApplyFault(f))),
-                (2, Target.Select(static t => (NemesisAction)new CrashLeader(t.Topic, t.Partition))),
-                (1, Target.Select(static t => (NemesisAction)new StopFollowers(t.Topic, t.Partition))),
-                (2, Gen.Int[0, 7].Select(static pick => (NemesisAction)new HealFault(pick)))),
-            static (ms, action) => new CheckStep(ms, action))
-        .List[1, 10]
-        .Select(static steps => new CheckSchedule(steps));
+    public static Gen<CheckSchedule> Schedules { get; } = SchedulesOn(Targets, ClientIds);
+
+    /// <summary>
+    /// Every fault kind the simulator has on a three-broker cluster, aimed at <paramref name="targets"/> (partitions a
+    /// fault names) and <paramref name="clientIds"/> (clients a network cut can single out), weighted towards the ones
+    /// that move leadership. The one fault generator of every checker.
+    /// </summary>
+    /// <param name="targets">The partitions faults may name.</param>
+    /// <param name="clientIds">The client ids a network cut may name.</param>
+    /// <returns>The generator.</returns>
+    public static Gen<Fault> FaultsOn(IReadOnlyList<(string Topic, int Partition)> targets, IReadOnlyList<string> clientIds)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(clientIds);
+        var target = Gen.OneOf([.. targets]);
+        return Gen.Frequency(
+            (3, Broker.Select(static b => (Fault)new CrashBroker(b))),
+            (3, Broker.Select(static b => (Fault)new RestartBroker(b))),
+            (1, Broker.Select(static b => (Fault)new ShutdownBroker(b))),
+            (1, Broker.Select(static b => (Fault)new PauseBroker(b))),
+            (2, Gen.Select(Broker, target, static (b, t) => (Fault)new MoveLeader(b, t.Topic, t.Partition))),
+            (2, Gen.Select(Broker, target, Gen.Int[0, 1500], Gen.Bool, static (b, t, ms, stop) => (Fault)new LagFollower(b, t.Topic, t.Partition, stop ? 0 : ms, stop))),
+            (2, Gen.Select(Broker, Gen.Int[1, 3], static (b, count) => (Fault)new DropProduceResponses(b, count))),
+            (1, Gen.Select(Broker, Gen.Int[20, 400], Gen.OneOf<ApiKey?>(ApiKey.Produce, ApiKey.Fetch, null), static (b, ms, api) => (Fault)new DelayResponses(b, ms, api))),
+            (2, Gen.Select(Broker, Gen.OneOf(Errors), Gen.OneOf(ApiKey.Produce, ApiKey.Fetch), Gen.Int[1, 3], static (b, error, api, count) => (Fault)new InjectError(b, error, api, count))),
+            (1, Gen.Select(Broker, Gen.OneOf<string?>([null, .. clientIds]), Gen.OneOf(NetworkCutMode.Blackhole, NetworkCutMode.Reset), static (b, client, mode) => (Fault)new CutNetwork(b, client, mode))));
+    }
+
+    /// <summary>The cluster actions of a schedule step on <paramref name="targets"/>: faults, leader crashes, stopped followers, heals.</summary>
+    /// <param name="targets">The partitions actions may name.</param>
+    /// <param name="clientIds">The client ids a network cut may name.</param>
+    /// <returns>The generator.</returns>
+    public static Gen<NemesisAction> ActionsOn(IReadOnlyList<(string Topic, int Partition)> targets, IReadOnlyList<string> clientIds)
+    {
+        var target = Gen.OneOf([.. targets]);
+        return Gen.Frequency(
+            (6, FaultsOn(targets, clientIds).Select(static f => (NemesisAction)new ApplyFault(f))),
+            (2, target.Select(static t => (NemesisAction)new CrashLeader(t.Topic, t.Partition))),
+            (1, target.Select(static t => (NemesisAction)new StopFollowers(t.Topic, t.Partition))),
+            (2, Gen.Int[0, 7].Select(static pick => (NemesisAction)new HealFault(pick))));
+    }
+
+    private static Gen<CheckSchedule> SchedulesOn(IReadOnlyList<(string Topic, int Partition)> targets, IReadOnlyList<string> clientIds) =>
+        Gen.Select(Gen.Int[20, 800], ActionsOn(targets, clientIds), static (ms, action) => new CheckStep(ms, action))
+            .List[1, 10]
+            .Select(static steps => new CheckSchedule(steps));
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ReliableKafka.Reading;
 using ReliableKafka.Simulator.Cluster;
-using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Faults;
 
 namespace ReliableKafka.Audit.Checking;
@@ -73,7 +72,7 @@ public static class ScheduleRunner
             foreach (var step in schedule.Steps)
             {
                 await Task.Delay(step.AfterMilliseconds, cancellationToken).ConfigureAwait(false);
-                refused += Act(cluster, step.Action, held) ? 0 : 1;
+                refused += Nemesis.Act(cluster, step.Action, held) ? 0 : 1;
                 monitor.Observe();
             }
 
@@ -113,68 +112,6 @@ public static class ScheduleRunner
         }
     }
 
-    /// <summary>Applies one step; false when the cluster refused it (not an error: the nemesis asked for something impossible now).</summary>
-    private static bool Act(SimulatedCluster cluster, NemesisAction action, List<FaultHandle> held)
-    {
-        switch (action)
-        {
-            case ApplyFault apply:
-                try
-                {
-                    var handle = cluster.Apply(apply.Fault);
-                    if (handle.IsActive)
-                    {
-                        held.Add(handle);
-                    }
-
-                    return true;
-                }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-                {
-                    return false;
-                }
-
-            case CrashLeader crash:
-                var leader = cluster.Inspect(crash.Topic, crash.Partition)?.Leader ?? -1;
-                if (leader < 0)
-                {
-                    return false;
-                }
-
-                cluster.CrashBroker(leader);
-                return true;
-
-            case StopFollowers stop:
-                var partition = cluster.Inspect(stop.Topic, stop.Partition);
-                if (partition is null || partition.Leader < 0)
-                {
-                    return false;
-                }
-
-                foreach (var follower in partition.Replicas.Where(r => r.Broker != partition.Leader))
-                {
-                    held.Add(cluster.Apply(new LagFollower(follower.Broker, stop.Topic, stop.Partition, Stop: true)));
-                }
-
-                return true;
-
-            case HealFault heal:
-                held.RemoveAll(static h => !h.IsActive);
-                if (held.Count == 0)
-                {
-                    return false;
-                }
-
-                var index = heal.Pick % held.Count;
-                held[index].Remove();
-                held.RemoveAt(index);
-                return true;
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown nemesis action.");
-        }
-    }
-
     private static async Task WarmUpAsync(CheckWorkload workload, CancellationToken token)
     {
         var waited = Stopwatch.StartNew();
@@ -184,7 +121,7 @@ public static class ScheduleRunner
         }
     }
 
-    private static async Task ObserveAsync(ReplicaMonitor monitor, CancellationToken token)
+    internal static async Task ObserveAsync(ReplicaMonitor monitor, CancellationToken token)
     {
         while (!token.IsCancellationRequested)
         {
@@ -201,7 +138,7 @@ public static class ScheduleRunner
     }
 
     /// <summary>Waits until every partition has a leader and every replica is in sync at the leader's log end.</summary>
-    private static async Task SettleAsync(SimulatedCluster cluster, IReadOnlyList<(string Topic, int Partition)> partitions, CancellationToken token)
+    internal static async Task SettleAsync(SimulatedCluster cluster, IReadOnlyList<(string Topic, int Partition)> partitions, CancellationToken token)
     {
         var deadline = Stopwatch.StartNew();
         while (true)

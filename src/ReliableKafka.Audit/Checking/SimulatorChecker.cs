@@ -81,7 +81,7 @@ public static class SimulatorChecker
     }
 
     /// <summary>The seed in CsCheck's failure message (<c>Set seed: "..."</c>).</summary>
-    private static string? SeedOf(string message)
+    internal static string? SeedOf(string message)
     {
         const string marker = "seed: \"";
         var start = message.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
