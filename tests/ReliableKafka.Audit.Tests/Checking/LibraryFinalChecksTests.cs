@@ -11,13 +11,16 @@ public sealed class LibraryFinalChecksTests
     private static TopicRecord<string, Ignore> Record(string topic, int partition, long offset, string key, string eventId) =>
         new(topic, partition, offset, key, null!, new Headers { { "event-id", Encoding.UTF8.GetBytes(eventId) } }, Timestamp.Default, 0);
 
-    private static List<LibraryViolation> Check(IReadOnlyList<OutboxRow> rows, params TopicRecord<string, Ignore>[] records)
+    private static List<LibraryViolation> Check(IReadOnlyList<OutboxRow> rows, params TopicRecord<string, Ignore>[] records) =>
+        Check(rows, static (_, _, _) => null, records);
+
+    private static List<LibraryViolation> Check(IReadOnlyList<OutboxRow> rows, Func<string, int, long, (long, short, int)?> batchAt, params TopicRecord<string, Ignore>[] records)
     {
         var topics = records.GroupBy(static r => r.Topic).ToDictionary(static g => g.Key, static g => g.ToList());
         var effects = records.Where(static r => r.Topic != LibraryTopology.DeadLetterTopic)
             .Select(static r => (LibraryRunner.EventId(r.Headers), r.Topic, r.Partition, r.Offset)).DistinctBy(static e => e.Item1).ToList();
         var written = rows.Select(static r => new WrittenEvent(r.Store, r.EventId, r.Topic, r.Key, true)).ToList();
-        var input = new LibraryCheckInput(written, rows, [], topics, new HashSet<string>(), effects, static (_, _, _) => false, 1);
+        var input = new LibraryCheckInput(written, rows, [], topics, new HashSet<string>(), effects, static (_, _, _) => false, batchAt, 1);
         return LibraryFinalChecks.Run(input).Violations;
     }
 
@@ -61,5 +64,25 @@ public sealed class LibraryFinalChecksTests
 
         Assert.Equal(LibraryPromise.NothingVanishes, violation.Promise);
         Assert.Contains("still pending", violation.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Found by rk check --library: an outbox event published once was on its topic twice. The final log shows why: one
+    /// producer id wrote the copies under two epochs; librdkafka bumps the idempotent producer's epoch after messages time
+    /// out and re-sends queued batches as new, including one the broker already had. Under one epoch it would be a
+    /// broken deduplication.
+    /// </summary>
+    [Fact]
+    public void A_duplicate_after_one_publish_is_explained_by_an_epoch_bump_only()
+    {
+        var topic = LibraryTopology.OutboxTopic;
+        var row = new OutboxRow("sqlite", 1, topic, "k1", "e1", OutboxRow.Sent, 1, 2, 56, null);
+        TopicRecord<string, Ignore>[] copies = [Record(topic, 2, 52, "k1", "e1"), Record(topic, 2, 56, "k1", "e1")];
+
+        Assert.Empty(Check([row], (_, _, offset) => (7L, (short)(offset == 52 ? 0 : 1), 3), copies));
+
+        var violation = Assert.Single(Check([row], static (_, _, _) => (7L, (short)0, 3), copies));
+        Assert.Equal(LibraryPromise.DuplicatesExplained, violation.Promise);
+        Assert.Contains("producer 7 epoch 0 sequence 3", violation.Detail, StringComparison.Ordinal);
     }
 }

@@ -21,6 +21,7 @@ internal sealed record LibraryCheckInput(
     IReadOnlySet<string> Spilled,
     IReadOnlyList<(string EventId, string Topic, int Partition, long Offset)> Effects,
     Func<string, int, long, bool> RejectedAppendAt,
+    Func<string, int, long, (long ProducerId, short ProducerEpoch, int BaseSequence)?> BatchAt,
     int Outboxes);
 
 /// <summary>What a library check saw.</summary>
@@ -32,15 +33,16 @@ internal sealed record LibraryCheckInput(
 /// <param name="Waiting">Outbox events held behind a dead event of their key.</param>
 /// <param name="Republished">Duplicates explained by the outbox publishing again after an unknown outcome (a killed relay, a lost acknowledgement).</param>
 /// <param name="RejectedAppends">Duplicates explained by an append the broker rejected after writing it, which the client re-sent.</param>
+/// <param name="EpochBumps">Duplicates explained by the idempotent producer bumping its epoch (after messages timed out) and re-sending as new a batch the broker already had: the copies carry one producer id and different epochs.</param>
 /// <param name="Calls">ReliableProducer calls.</param>
 /// <param name="Delivered">Calls delivered.</param>
 /// <param name="Failed">Calls failed (their dispositions are checked).</param>
 /// <param name="Effects">Effects the idempotent consumer wrote.</param>
-public sealed record LibraryCounts(int Outboxes, int Written, int RolledBack, int Sent, int Dead, int Waiting, int Republished, int RejectedAppends, int Calls, int Delivered, int Failed, int Effects)
+public sealed record LibraryCounts(int Outboxes, int Written, int RolledBack, int Sent, int Dead, int Waiting, int Republished, int RejectedAppends, int EpochBumps, int Calls, int Delivered, int Failed, int Effects)
 {
     /// <inheritdoc/>
     public override string ToString() =>
-        $"outboxes {Outboxes}: written {Written} (rolled back {RolledBack}), sent {Sent}, dead {Dead}, waiting {Waiting}; duplicates: republished {Republished}, rejected appends {RejectedAppends}; calls {Calls}: delivered {Delivered}, failed {Failed}; effects {Effects}";
+        $"outboxes {Outboxes}: written {Written} (rolled back {RolledBack}), sent {Sent}, dead {Dead}, waiting {Waiting}; duplicates: republished {Republished}, rejected appends {RejectedAppends}, epoch bumps {EpochBumps}; calls {Calls}: delivered {Delivered}, failed {Failed}; effects {Effects}";
 }
 
 /// <summary>The library checker's verdict on one run: each <see cref="LibraryPromise"/> checked per event id.</summary>
@@ -76,7 +78,28 @@ internal static class LibraryFinalChecks
             ? letters.Select(static r => LibraryRunner.EventId(r.Headers)).ToHashSet(StringComparer.Ordinal)
             : [];
         var rows = input.Rows.ToDictionary(static r => r.EventId, StringComparer.Ordinal);
-        int republished = 0, rejectedAppends = 0;
+        int republished = 0, rejectedAppends = 0, epochBumps = 0;
+
+        // A duplicate nobody re-published is explained only by the ground truth: a rejected append the client re-sent,
+        // or one producer id writing the copies under different epochs (an epoch bump re-sent a batch the broker had).
+        string? Explain(List<TopicRecord<string, Ignore>> onTopic)
+        {
+            if (onTopic.Take(onTopic.Count - 1).All(r => input.RejectedAppendAt(r.Topic, r.Partition, r.Offset)))
+            {
+                rejectedAppends += onTopic.Count - 1;
+                return null;
+            }
+
+            var batches = onTopic.Select(r => input.BatchAt(r.Topic, r.Partition, r.Offset)).ToList();
+            if (batches.All(static b => b is { ProducerId: >= 0 }) && batches.Select(static b => b!.Value.ProducerId).Distinct().Count() == 1
+                && batches.Select(static b => b!.Value.ProducerEpoch).Distinct().Count() == batches.Count)
+            {
+                epochBumps += onTopic.Count - 1;
+                return null;
+            }
+
+            return string.Join(", ", onTopic.Zip(batches, static (r, b) => $"[{r.Partition}]@{r.Offset} {(b is { } batch ? $"producer {batch.ProducerId} epoch {batch.ProducerEpoch} sequence {batch.BaseSequence}" : "no batch")}"));
+        }
 
         // The outbox: every write accounted for.
         foreach (var written in input.Written)
@@ -130,13 +153,9 @@ internal static class LibraryFinalChecks
                 {
                     republished += onTopic.Count - 1;
                 }
-                else if (onTopic.Take(onTopic.Count - 1).All(r => input.RejectedAppendAt(r.Topic, r.Partition, r.Offset)))
+                else if (Explain(onTopic) is { } copiesSeen)
                 {
-                    rejectedAppends += onTopic.Count - 1;
-                }
-                else
-                {
-                    Violate(LibraryPromise.DuplicatesExplained, $"{row.Store} event {row.EventId} is on {row.Topic} {onTopic.Count} times ({string.Join(", ", onTopic.Select(static r => $"[{r.Partition}]@{r.Offset}"))}) after one publish");
+                    Violate(LibraryPromise.DuplicatesExplained, $"{row.Store} event {row.EventId} is on {row.Topic} {onTopic.Count} times after one publish: {copiesSeen}");
                 }
             }
         }
@@ -215,16 +234,9 @@ internal static class LibraryFinalChecks
                 }
             }
 
-            if (onTopic.Count > 1)
+            if (onTopic.Count > 1 && Explain(onTopic) is { } copiesSeen)
             {
-                if (onTopic.Take(onTopic.Count - 1).All(r => input.RejectedAppendAt(r.Topic, r.Partition, r.Offset)))
-                {
-                    rejectedAppends += onTopic.Count - 1;
-                }
-                else
-                {
-                    Violate(LibraryPromise.DuplicatesExplained, $"call {call.EventId} is on {LibraryTopology.DirectTopic} {onTopic.Count} times ({string.Join(", ", onTopic.Select(static r => $"[{r.Partition}]@{r.Offset}"))})");
-                }
+                Violate(LibraryPromise.DuplicatesExplained, $"call {call.EventId} is on {LibraryTopology.DirectTopic} {onTopic.Count} times: {copiesSeen}");
             }
         }
 
@@ -257,6 +269,7 @@ internal static class LibraryFinalChecks
             input.Rows.Count(static r => r.State == OutboxRow.Pending),
             republished,
             rejectedAppends,
+            epochBumps,
             input.Calls.Count,
             delivered,
             failed,

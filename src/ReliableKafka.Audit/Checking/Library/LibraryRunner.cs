@@ -157,10 +157,19 @@ public static class LibraryRunner
                 spilled,
                 effects,
                 (topic, partition, offset) => cluster.Truth.For(topic, partition).Any(e => e.Kind == TruthEventKind.Refused && e.FirstOffset == offset),
+                (topic, partition, offset) => BatchAt(cluster, topic, partition, offset),
                 workload.Postgres is null ? 1 : 2);
             var (violations, counts) = LibraryFinalChecks.Run(input);
             return new LibraryResult(schedule, violations, counts, watch.Elapsed);
         }
+    }
+
+    private static (long ProducerId, short ProducerEpoch, int BaseSequence)? BatchAt(SimulatedCluster cluster, string topic, int partition, long offset)
+    {
+        var inspection = cluster.Inspect(topic, partition);
+        var leader = inspection?.Replicas.FirstOrDefault(r => r.Broker == inspection.Leader);
+        var batch = leader?.Batches.FirstOrDefault(b => b.BaseOffset <= offset && offset <= b.LastOffset);
+        return batch is null ? null : (batch.ProducerId, batch.ProducerEpoch, batch.BaseSequence);
     }
 
     internal static string EventId(Headers? headers) =>
