@@ -107,6 +107,7 @@ internal sealed class CheckCommand(IAnsiConsole console, StandardError standardE
     private async Task<int> CheckLibraryAsync(Settings settings, CancellationToken cancellationToken)
     {
         var postgres = settings.Postgres ?? Environment.GetEnvironmentVariable("RK_CHECK_POSTGRES");
+        postgres = string.IsNullOrWhiteSpace(postgres) ? null : postgres;
         console.MarkupLine("[bold]Promises[/]");
         foreach (var (promise, description) in LibraryPromises.All)
         {
