@@ -1,4 +1,5 @@
 using CsCheck;
+using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Control;
 using ReliableKafka.Simulator.Faults;
 using ReliableKafka.Simulator.Protocol;
@@ -76,6 +77,15 @@ public static class CheckTopology
 {
     /// <summary>Brokers in the cluster (ids 1 to 3).</summary>
     public const int Brokers = 3;
+
+    /// <summary>The cluster every checker starts: three brokers, no automatic topics, a follower out of the ISR after 500 ms, a silent broker fenced after 1 s.</summary>
+    public static SimulatedClusterOptions ClusterOptions => new()
+    {
+        Brokers = Brokers,
+        AutoCreateTopics = false,
+        ReplicaLagTimeMax = TimeSpan.FromMilliseconds(500),
+        BrokerSessionTimeout = TimeSpan.FromSeconds(1),
+    };
 
     /// <summary>Replication factor 3, min.insync.replicas 2, unclean election off: acknowledged writes must survive.</summary>
     public const string SafeTopic = "checked";

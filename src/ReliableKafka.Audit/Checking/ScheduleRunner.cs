@@ -48,13 +48,7 @@ public static class ScheduleRunner
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var watch = Stopwatch.StartNew();
-        await using var cluster = SimulatedCluster.Start(new SimulatedClusterOptions
-        {
-            Brokers = CheckTopology.Brokers,
-            AutoCreateTopics = false,
-            ReplicaLagTimeMax = TimeSpan.FromMilliseconds(500),
-            BrokerSessionTimeout = TimeSpan.FromSeconds(1),
-        });
+        await using var cluster = SimulatedCluster.Start(CheckTopology.ClusterOptions);
         cluster.CreateTopic(CheckTopology.SafeTopic, new TopicSettings(CheckTopology.SafePartitions, 3, 2));
         cluster.CreateTopic(CheckTopology.UncleanTopic, new TopicSettings(1, 3, 1, UncleanLeaderElection: true));
         IReadOnlyList<(string Topic, int Partition)> partitions =

@@ -1,5 +1,3 @@
-using CsCheck;
-
 namespace ReliableKafka.Audit.Checking;
 
 /// <summary>How long and from where the checker explores.</summary>
@@ -43,55 +41,16 @@ public static class SimulatorChecker
     public static async Task<CheckReport> RunAsync(CheckOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var results = new List<ScheduleResult>();
-        ScheduleResult? smallest = null;
-        try
-        {
-            await CheckTopology.Schedules.SampleAsync(
-                async schedule =>
-                {
-                    var result = await ScheduleRunner.RunAsync(schedule, cancellationToken).ConfigureAwait(false);
-                    lock (results)
-                    {
-                        results.Add(result);
-                        if (!result.Passed && (smallest is null || result.Schedule.Steps.Count < smallest.Schedule.Steps.Count))
-                        {
-                            smallest = result;
-                        }
-                    }
-
-                    options.OnResult?.Invoke(result);
-                    if (!result.Passed)
-                    {
-                        throw new InvalidOperationException(string.Join(Environment.NewLine, result.Violations));
-                    }
-                },
-                writeLine: options.OnMessage,
-                seed: options.Seed,
-                iter: options.Seed is null ? 1_000_000 : 1,
-                time: options.Seed is null ? Math.Max(1, (int)options.Duration.TotalSeconds) : -1,
-                threads: 1,
-                print: static schedule => schedule.ToString()).ConfigureAwait(false);
-            return new CheckReport(results, null, null, null);
-        }
-        catch (CsCheckException failure)
-        {
-            return new CheckReport(results, smallest, SeedOf(failure.Message) ?? options.Seed, failure.Message);
-        }
-    }
-
-    /// <summary>The seed in CsCheck's failure message (<c>Set seed: "..."</c>).</summary>
-    internal static string? SeedOf(string message)
-    {
-        const string marker = "seed: \"";
-        var start = message.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
-        if (start < 0)
-        {
-            return null;
-        }
-
-        start += marker.Length;
-        var end = message.IndexOf('"', start);
-        return end > start ? message[start..end] : null;
+        var outcome = await CheckSampler.RunAsync(
+            CheckTopology.Schedules,
+            schedule => ScheduleRunner.RunAsync(schedule, cancellationToken),
+            static result => result.Passed,
+            static result => result.Schedule.Steps.Count,
+            static result => string.Join(Environment.NewLine, result.Violations),
+            options.Duration,
+            options.Seed,
+            options.OnResult,
+            options.OnMessage).ConfigureAwait(false);
+        return new CheckReport(outcome.Results, outcome.Smallest, outcome.Seed, outcome.Message);
     }
 }

@@ -1,5 +1,3 @@
-using CsCheck;
-
 namespace ReliableKafka.Audit.Checking.Library;
 
 /// <summary>How long, from where and against what the library checker explores.</summary>
@@ -46,40 +44,16 @@ public static class LibraryChecker
     public static async Task<LibraryCheckReport> RunAsync(LibraryCheckOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var results = new List<LibraryResult>();
-        LibraryResult? smallest = null;
-        try
-        {
-            await LibraryTopology.Schedules.SampleAsync(
-                async schedule =>
-                {
-                    var result = await LibraryRunner.RunAsync(schedule, options.Settings, cancellationToken).ConfigureAwait(false);
-                    lock (results)
-                    {
-                        results.Add(result);
-                        if (!result.Passed && (smallest is null || result.Schedule.Steps.Count < smallest.Schedule.Steps.Count))
-                        {
-                            smallest = result;
-                        }
-                    }
-
-                    options.OnResult?.Invoke(result);
-                    if (!result.Passed)
-                    {
-                        throw new InvalidOperationException(string.Join(Environment.NewLine, result.Violations));
-                    }
-                },
-                writeLine: options.OnMessage,
-                seed: options.Seed,
-                iter: options.Seed is null ? 1_000_000 : 1,
-                time: options.Seed is null ? Math.Max(1, (int)options.Duration.TotalSeconds) : -1,
-                threads: 1,
-                print: static schedule => schedule.ToString()).ConfigureAwait(false);
-            return new LibraryCheckReport(results, null, null, null);
-        }
-        catch (CsCheckException failure)
-        {
-            return new LibraryCheckReport(results, smallest, SimulatorChecker.SeedOf(failure.Message) ?? options.Seed, failure.Message);
-        }
+        var outcome = await CheckSampler.RunAsync(
+            LibraryTopology.Schedules,
+            schedule => LibraryRunner.RunAsync(schedule, options.Settings, cancellationToken),
+            static result => result.Passed,
+            static result => result.Schedule.Steps.Count,
+            static result => string.Join(Environment.NewLine, result.Violations),
+            options.Duration,
+            options.Seed,
+            options.OnResult,
+            options.OnMessage).ConfigureAwait(false);
+        return new LibraryCheckReport(outcome.Results, outcome.Smallest, outcome.Seed, outcome.Message);
     }
 }

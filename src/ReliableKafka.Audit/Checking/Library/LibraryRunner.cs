@@ -48,13 +48,7 @@ public static class LibraryRunner
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(settings);
         var watch = Stopwatch.StartNew();
-        await using var cluster = SimulatedCluster.Start(new SimulatedClusterOptions
-        {
-            Brokers = CheckTopology.Brokers,
-            AutoCreateTopics = false,
-            ReplicaLagTimeMax = TimeSpan.FromMilliseconds(500),
-            BrokerSessionTimeout = TimeSpan.FromSeconds(1),
-        });
+        await using var cluster = SimulatedCluster.Start(CheckTopology.ClusterOptions);
         foreach (var (topic, topicSettings) in LibraryTopology.Topics)
         {
             cluster.CreateTopic(topic, topicSettings);
