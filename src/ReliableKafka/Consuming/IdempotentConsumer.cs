@@ -4,6 +4,8 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ReliableKafka.Configuration;
+using ReliableKafka.DeadLetters;
 using ReliableKafka.Telemetry;
 
 namespace ReliableKafka.Consuming;
@@ -20,8 +22,10 @@ public delegate Task IdempotentEventHandler(ConsumeResult<string, string> record
 /// A consumer-group member that applies each event exactly once to a database: for each record it opens a
 /// transaction, records the event id in <c>rk_processed_events</c> (a duplicate is skipped), runs the handler, commits,
 /// and only then stores the offset. Kafka delivers at least once; the table makes the effect happen once.
-/// A handler that throws is retried (the record is read again after <see cref="IdempotentConsumerOptions.RetryBackoff"/>);
-/// nothing is skipped.
+/// A handler that throws is retried after <see cref="IdempotentConsumerOptions.RetryBackoff"/>; after
+/// <see cref="IdempotentConsumerOptions.MaxAttempts"/> failures on one record (a poison record: a tombstone, a value the
+/// handler cannot read) the record is dead-lettered with its failure headers, counted and logged, and the consumer moves
+/// on. Nothing is skipped without a dead letter: if the dead-letter topic cannot be written, the record is retried.
 /// </summary>
 public sealed partial class IdempotentConsumer : BackgroundService
 {
@@ -30,8 +34,11 @@ public sealed partial class IdempotentConsumer : BackgroundService
     private readonly IdempotentEventHandler _handler;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly SecretRedactor _redactor;
+    private IProducer<string?, string?>? _deadLetters;
     private long _processed;
     private long _duplicates;
+    private long _deadLettered;
 
     /// <summary>Creates a consumer.</summary>
     /// <param name="options">Cluster, group, topics and the consumer's name.</param>
@@ -50,6 +57,7 @@ public sealed partial class IdempotentConsumer : BackgroundService
         _handler = handler;
         _logger = logger ?? NullLogger<IdempotentConsumer>.Instance;
         _time = time ?? TimeProvider.System;
+        _redactor = new SecretRedactor(options.Settings);
     }
 
     /// <summary>Events whose effect this consumer committed.</summary>
@@ -57,6 +65,16 @@ public sealed partial class IdempotentConsumer : BackgroundService
 
     /// <summary>Events skipped because their id was already processed.</summary>
     public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    /// <summary>Poison records dead-lettered after the handler failed on them <see cref="IdempotentConsumerOptions.MaxAttempts"/> times.</summary>
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _deadLetters?.Dispose();
+        base.Dispose();
+    }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -136,6 +154,7 @@ public sealed partial class IdempotentConsumer : BackgroundService
     private async Task HandleUntilDoneAsync(IConsumer<string, string> consumer, ConsumeResult<string, string> record, CancellationToken stoppingToken)
     {
         var eventId = EventIdOf(record);
+        var failures = 0;
         while (true)
         {
             try
@@ -159,14 +178,84 @@ public sealed partial class IdempotentConsumer : BackgroundService
                 consumer.StoreOffset(record);
                 return;
             }
+            catch (HandlerFailedException failed) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The handler's own failure, its own cancellation (an HttpClient timeout) included: an attempt. After the
+                // last one the record is a poison record: dead-lettered, and the consumer moves on.
+                failures++;
+                var error = failed.InnerException!;
+                if (_options.MaxAttempts is { } max && failures >= max)
+                {
+                    if (await TryDeadLetterAsync(record, eventId, error, failures, stoppingToken).ConfigureAwait(false))
+                    {
+                        consumer.StoreOffset(record);
+                        return;
+                    }
+                }
+                else
+                {
+                    LogHandlerFailed(_logger, error, eventId, record.Topic, record.Partition.Value, record.Offset.Value, failures, _options.RetryBackoff.TotalMilliseconds);
+                }
+
+                await Task.Delay(_options.RetryBackoff, _time, stoppingToken).ConfigureAwait(false);
+            }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // A handler's own cancellation (an HttpClient timeout) is a failure like any other; only the host
-                // stopping ends the consumer.
-                LogHandlerFailed(_logger, e, eventId, record.Topic, record.Partition.Value, record.Offset.Value, _options.RetryBackoff.TotalMilliseconds);
+                // The database: nothing was committed; retried without limit, since the record is not at fault.
+                LogStoreFailed(_logger, e, eventId, record.Topic, record.Partition.Value, record.Offset.Value, _options.RetryBackoff.TotalMilliseconds);
                 await Task.Delay(_options.RetryBackoff, _time, stoppingToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Writes a poison record to the dead-letter topic; false (logged) when the topic could not take it.</summary>
+    private async Task<bool> TryDeadLetterAsync(ConsumeResult<string, string> record, string eventId, Exception error, int attempts, CancellationToken cancellationToken)
+    {
+        var topic = _options.DeadLetterTopicFor(record.Topic);
+        var reason = _redactor.Redact($"{error.GetType().Name}: {error.Message}");
+        var headers = DeadLetterHeaders.Build(record.Message.Headers, record.Topic, record.Partition.Value, ErrorCode.Unknown, reason, _time.GetUtcNow(), out _, error.GetType().FullName ?? error.GetType().Name);
+        var offset = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(offset, record.Offset.Value);
+        headers.Add(DeadLetterHeaders.OriginalOffset, offset);
+        try
+        {
+            _deadLetters ??= CreateDeadLetterProducer();
+            var written = await _deadLetters.ProduceAsync(topic, new Message<string?, string?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers }, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _deadLettered);
+            if (ReliableKafkaTelemetry.ConsumerDeadLetteredCounter.Enabled)
+            {
+                ReliableKafkaTelemetry.ConsumerDeadLetteredCounter.Add(1, new KeyValuePair<string, object?>(ReliableKafkaTelemetry.TagTopic, record.Topic));
+            }
+
+            LogDeadLettered(_logger, error, eventId, record.Topic, record.Partition.Value, record.Offset.Value, attempts, written.Topic, written.Partition.Value, written.Offset.Value);
+            return true;
+        }
+        catch (Exception e) when (e is KafkaException or InvalidOperationException or ArgumentException)
+        {
+            LogDeadLetterFailed(_logger, e, eventId, record.Topic, record.Partition.Value, record.Offset.Value, topic, _options.RetryBackoff.TotalMilliseconds);
+            return false;
+        }
+    }
+
+    private IProducer<string?, string?> CreateDeadLetterProducer()
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            ClientId = _options.Name + "-dead-letters",
+        };
+
+        // The connection settings of the consumer (security) apply to its dead letters too; consumer-only settings do not.
+        foreach (var (key, value) in _options.Settings.Where(static s => s.Key.StartsWith("security.", StringComparison.Ordinal) || s.Key.StartsWith("sasl.", StringComparison.Ordinal) || s.Key.StartsWith("ssl.", StringComparison.Ordinal)))
+        {
+            config.Set(key, value);
+        }
+
+        return new ProducerBuilder<string?, string?>(config)
+            .SetLogHandler((_, message) => LogClient(_logger, message.Level.ToString(), message.Message))
+            .Build();
     }
 
     private async Task<bool> HandleOnceAsync(ConsumeResult<string, string> record, string eventId, CancellationToken cancellationToken)
@@ -178,7 +267,15 @@ public sealed partial class IdempotentConsumer : BackgroundService
             return false;
         }
 
-        await _handler(record, eventId, transaction, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _handler(record, eventId, transaction, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HandlerFailedException(e);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -194,8 +291,17 @@ public sealed partial class IdempotentConsumer : BackgroundService
     [LoggerMessage(202, LogLevel.Information, "Skipped duplicate event {EventId} from {Topic} [{Partition}] @ {Offset}")]
     private static partial void LogDuplicate(ILogger logger, string eventId, string topic, int partition, long offset);
 
-    [LoggerMessage(203, LogLevel.Error, "Handling event {EventId} from {Topic} [{Partition}] @ {Offset} failed; nothing was committed; retrying in {DelayMs} ms")]
-    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string eventId, string topic, int partition, long offset, double delayMs);
+    [LoggerMessage(203, LogLevel.Error, "Handling event {EventId} from {Topic} [{Partition}] @ {Offset} failed (attempt {Attempts}); nothing was committed; retrying in {DelayMs} ms")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string eventId, string topic, int partition, long offset, int attempts, double delayMs);
+
+    [LoggerMessage(206, LogLevel.Error, "Poison record: event {EventId} from {Topic} [{Partition}] @ {Offset} failed {Attempts} times; dead-lettered to {DeadLetterTopic} [{DeadLetterPartition}] @ {DeadLetterOffset}; moving on")]
+    private static partial void LogDeadLettered(ILogger logger, Exception exception, string eventId, string topic, int partition, long offset, int attempts, string deadLetterTopic, int deadLetterPartition, long deadLetterOffset);
+
+    [LoggerMessage(207, LogLevel.Error, "Dead-lettering event {EventId} from {Topic} [{Partition}] @ {Offset} to {DeadLetterTopic} failed; it is not skipped; retrying in {DelayMs} ms")]
+    private static partial void LogDeadLetterFailed(ILogger logger, Exception exception, string eventId, string topic, int partition, long offset, string deadLetterTopic, double delayMs);
+
+    [LoggerMessage(208, LogLevel.Warning, "Recording event {EventId} from {Topic} [{Partition}] @ {Offset} in the database failed; nothing was committed; retrying in {DelayMs} ms")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, string eventId, string topic, int partition, long offset, double delayMs);
 
     [LoggerMessage(204, LogLevel.Warning, "Consume error {ErrorCode}: {Reason}")]
     private static partial void LogConsumeError(ILogger logger, ErrorCode errorCode, string reason);
@@ -203,3 +309,6 @@ public sealed partial class IdempotentConsumer : BackgroundService
     [LoggerMessage(205, LogLevel.Debug, "Kafka consumer {Level}: {Message}")]
     private static partial void LogClient(ILogger logger, string level, string message);
 }
+
+/// <summary>The handler threw: an attempt that counts towards <see cref="IdempotentConsumerOptions.MaxAttempts"/>.</summary>
+internal sealed class HandlerFailedException(Exception inner) : Exception(inner.Message, inner);

@@ -16,6 +16,9 @@ public static class DeadLetterHeaders
     /// <summary>The original partition, 4-byte big-endian; -1 when none was assigned.</summary>
     public const string OriginalPartition = "kafka_dlt-original-partition";
 
+    /// <summary>The original offset, 8-byte big-endian (a record a consumer dead-lettered).</summary>
+    public const string OriginalOffset = "kafka_dlt-original-offset";
+
     /// <summary>The exception type name, UTF-8.</summary>
     public const string ExceptionFqcn = "kafka_dlt-exception-fqcn";
 
@@ -47,7 +50,7 @@ public static class DeadLetterHeaders
 
     private static readonly HashSet<string> Ours =
     [
-        OriginalTopic, OriginalPartition, ExceptionFqcn, ExceptionMessage, ErrorCode, FailedAt, Attempts, EventId,
+        OriginalTopic, OriginalPartition, OriginalOffset, ExceptionFqcn, ExceptionMessage, ErrorCode, FailedAt, Attempts, EventId,
     ];
 
     /// <summary>
@@ -66,7 +69,8 @@ public static class DeadLetterHeaders
         ErrorCode error,
         string reason,
         DateTimeOffset failedAt,
-        out string eventId)
+        out string eventId,
+        string exceptionType = ExceptionTypeName)
     {
         var headers = new Headers();
         var attempts = 1;
@@ -99,7 +103,7 @@ public static class DeadLetterHeaders
         eventId = existingEventId ?? Guid.CreateVersion7(failedAt).ToString();
         headers.Add(OriginalTopic, Encoding.UTF8.GetBytes(topic));
         headers.Add(OriginalPartition, Int32(partition));
-        headers.Add(ExceptionFqcn, Encoding.UTF8.GetBytes(ExceptionTypeName));
+        headers.Add(ExceptionFqcn, Encoding.UTF8.GetBytes(exceptionType));
         headers.Add(ExceptionMessage, Encoding.UTF8.GetBytes(reason));
         headers.Add(ErrorCode, Encoding.UTF8.GetBytes(error.ToString()));
         var at = new byte[8];

@@ -70,6 +70,9 @@ public static class ReliableKafkaTelemetry
     /// <summary>Counter: events a consumer skipped because their event id was already processed.</summary>
     public const string ConsumerDuplicates = "reliablekafka.consumer.duplicates";
 
+    /// <summary>Counter of records the idempotent consumer dead-lettered after its handler failed on them every attempt.</summary>
+    public const string ConsumerDeadLettered = "reliablekafka.consumer.dead_lettered";
+
     /// <summary>Tag: the error code's name.</summary>
     public const string TagErrorCode = "error.type";
 
@@ -85,6 +88,8 @@ public static class ReliableKafkaTelemetry
     internal static readonly Counter<long> SpilledCounter = Meter.CreateCounter<long>(Spilled, "{message}", "Messages stored in the local spill.");
     internal static readonly Counter<long> ReplacedCounter = Meter.CreateCounter<long>(Replaced, "{instance}", "Client instances replaced after a fatal error.");
     internal static readonly Counter<long> ConsumerDuplicatesCounter = Meter.CreateCounter<long>(ConsumerDuplicates, "{event}", "Events skipped as already processed.");
+
+    internal static readonly Counter<long> ConsumerDeadLetteredCounter = Meter.CreateCounter<long>(ConsumerDeadLettered, "{record}", "Poison records dead-lettered by the idempotent consumer.");
     internal static readonly Histogram<double> DurationHistogram = Meter.CreateHistogram<double>(DeliveryDuration, "ms", "Publish-to-acknowledgement time.");
 
     private static readonly ConcurrentDictionary<ITelemetrySource, byte> Sources = new();

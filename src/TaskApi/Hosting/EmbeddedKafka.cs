@@ -32,6 +32,7 @@ internal sealed partial class EmbeddedKafka : IAsyncDisposable
         try
         {
             cluster.CreateTopic(options.Topics.TaskEvents, new TopicSettings(Partitions: 3, ReplicationFactor: 3, MinInSyncReplicas: 2));
+            cluster.CreateTopic(options.Topics.TaskEvents + ReliableKafka.ReliableProducerDefaults.PerTopicSuffix, new TopicSettings(Partitions: 1, ReplicationFactor: 3, MinInSyncReplicas: 2));
             cluster.CreateTopic(options.Topics.Analytics, new TopicSettings(Partitions: 3, ReplicationFactor: 3, MinInSyncReplicas: 1));
             cluster.CreateTopic(options.Topics.Metrics, new TopicSettings(Partitions: 1, ReplicationFactor: 1, MinInSyncReplicas: 1));
             var deadLetterTopic = builder.Configuration["Kafka:DeadLetters:Topic"];

@@ -15,10 +15,12 @@ public sealed partial class NotificationHandler(TimeProvider time, ILogger<Notif
 {
     public async Task HandleAsync(ConsumeResult<string, string> record, string eventId, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        var taskEvent = TaskEvents.Parse(record.Message.Value);
+        // A tombstone (null value) or a value that is not a task event: retrying it would block the partition for ever;
+        // it is logged and recorded as processed. Anything else that fails here goes to the consumer's poison-record
+        // policy: retried, then dead-lettered to "<topic>.DLT".
+        var taskEvent = record.Message.Value is { } value ? TaskEvents.Parse(value) : null;
         if (taskEvent?.TaskId is null)
         {
-            // Not a task event: retrying it would block the partition for ever; it is logged and recorded as processed.
             LogNotATaskEvent(logger, eventId, record.Topic, record.Partition.Value, record.Offset.Value);
             return;
         }

@@ -120,6 +120,62 @@ public sealed class IdempotentConsumerTests
         File.Delete(path);
     }
 
+    /// <summary>
+    /// A poison record (here a tombstone, whose null value the handler cannot read) used to be retried every second for
+    /// ever, holding back its partition. After MaxAttempts it is dead-lettered with its failure headers and the records
+    /// after it are handled.
+    /// </summary>
+    [Fact]
+    public async Task A_poison_record_is_dead_lettered_after_the_configured_attempts_and_the_records_after_it_are_handled()
+    {
+        await using var cluster = SimulatedCluster.Start();
+        cluster.CreateTopic("task-events", new TopicSettings(1, 3, 2));
+        cluster.CreateTopic("task-events.DLT", new TopicSettings(1, 3, 2));
+        var path = Path.Combine(Path.GetTempPath(), $"rk-consumer-{Guid.NewGuid():N}.db");
+        var connectionString = $"Data Source={path}";
+        await ProduceAsync(cluster, [("task-0", "event-0")]);
+        using (var producer = new ProducerBuilder<string, string?>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Acks.All }).SetLogHandler(static (_, _) => { }).Build())
+        {
+            await producer.ProduceAsync("task-events", new Message<string, string?> { Key = "task-0", Value = null, Headers = [new Header("event-id", Encoding.UTF8.GetBytes("event-tombstone"))] });
+        }
+
+        await ProduceAsync(cluster, [("task-0", "event-1"), ("task-0", "event-2")]);
+        var handled = new List<string>();
+        var options = new IdempotentConsumerOptions { BootstrapServers = cluster.BootstrapServers, GroupId = "notifier", RetryBackoff = TimeSpan.FromMilliseconds(50), MaxAttempts = 3 };
+        options.Topics.Add("task-events");
+        using var consumer = new IdempotentConsumer(
+            options,
+            token => OpenAsync(connectionString, token),
+            (record, eventId, _, _) =>
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(record.Message.Value);
+                lock (handled)
+                {
+                    handled.Add(eventId);
+                }
+
+                return Task.CompletedTask;
+            });
+
+        await consumer.StartAsync(CancellationToken.None);
+        await OutboxCluster.WaitUntilAsync(() => Task.FromResult(consumer.Processed >= 3), TimeSpan.FromSeconds(30), "handling the records after the poison record");
+        await consumer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["event-0", "event-1", "event-2"], handled);
+        Assert.Equal(1, consumer.DeadLettered);
+        var letter = Assert.Single(OutboxCluster.ReadAll(cluster, "task-events.DLT", 1));
+        Assert.Equal(("task-0", (string?)null), (letter.Key, letter.Value));
+        Assert.Equal("task-events", Encoding.UTF8.GetString(letter.Headers.GetLastBytes(ReliableKafka.DeadLetters.DeadLetterHeaders.OriginalTopic)));
+        Assert.Equal(1L, System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(letter.Headers.GetLastBytes(ReliableKafka.DeadLetters.DeadLetterHeaders.OriginalOffset)));
+        Assert.Equal("System.ArgumentNullException", Encoding.UTF8.GetString(letter.Headers.GetLastBytes(ReliableKafka.DeadLetters.DeadLetterHeaders.ExceptionFqcn)));
+        Assert.Equal("event-tombstone", Encoding.UTF8.GetString(letter.Headers.GetLastBytes("event-id")));
+
+        // It was never recorded as processed: replayed once the handler is fixed, it takes effect.
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT COUNT(*) FROM rk_processed_events WHERE event_id = 'event-tombstone'"));
+        SqliteConnection.ClearAllPools();
+        File.Delete(path);
+    }
+
     private static async Task<DbConnection> OpenAsync(string connectionString, CancellationToken token)
     {
         var connection = new SqliteConnection(connectionString);
