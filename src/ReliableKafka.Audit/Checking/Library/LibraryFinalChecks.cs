@@ -38,11 +38,12 @@ internal sealed record LibraryCheckInput(
 /// <param name="Delivered">Calls delivered.</param>
 /// <param name="Failed">Calls failed (their dispositions are checked).</param>
 /// <param name="Effects">Effects the idempotent consumer wrote.</param>
-public sealed record LibraryCounts(int Outboxes, int Written, int RolledBack, int Sent, int Dead, int Waiting, int Republished, int RejectedAppends, int EpochBumps, int Calls, int Delivered, int Failed, int Effects)
+/// <param name="Poisoned">Poison records (tombstones) the idempotent consumer dead-lettered.</param>
+public sealed record LibraryCounts(int Outboxes, int Written, int RolledBack, int Sent, int Dead, int Waiting, int Republished, int RejectedAppends, int EpochBumps, int Calls, int Delivered, int Failed, int Effects, int Poisoned)
 {
     /// <inheritdoc/>
     public override string ToString() =>
-        $"outboxes {Outboxes}: written {Written} (rolled back {RolledBack}), sent {Sent}, dead {Dead}, waiting {Waiting}; duplicates: republished {Republished}, rejected appends {RejectedAppends}, epoch bumps {EpochBumps}; calls {Calls}: delivered {Delivered}, failed {Failed}; effects {Effects}";
+        $"outboxes {Outboxes}: written {Written} (rolled back {RolledBack}), sent {Sent}, dead {Dead}, waiting {Waiting}; duplicates: republished {Republished}, rejected appends {RejectedAppends}, epoch bumps {EpochBumps}; calls {Calls}: delivered {Delivered}, failed {Failed}; effects {Effects}, poison dead-lettered {Poisoned}";
 }
 
 /// <summary>The library checker's verdict on one run: each <see cref="LibraryPromise"/> checked per event id.</summary>
@@ -57,7 +58,7 @@ internal static class LibraryFinalChecks
         var copies = new Dictionary<string, List<TopicRecord<string, Ignore>>>(StringComparer.Ordinal);
         foreach (var (topic, records) in input.Topics)
         {
-            if (topic == LibraryTopology.DeadLetterTopic)
+            if (topic is LibraryTopology.DeadLetterTopic or LibraryTopology.ConsumerDeadLetterTopic)
             {
                 continue;
             }
@@ -255,9 +256,24 @@ internal static class LibraryFinalChecks
             }
         }
 
+        var poisoned = input.Topics.TryGetValue(LibraryTopology.ConsumerDeadLetterTopic, out var poison)
+            ? poison.Select(static r => LibraryRunner.EventId(r.Headers)).ToHashSet(StringComparer.Ordinal)
+            : [];
         foreach (var id in copies.Keys.Where(id => !effects.ContainsKey(id)))
         {
-            Violate(LibraryPromise.EffectOnce, $"event {id} is on a topic but never took effect");
+            if (!id.StartsWith(LibraryTopology.TombstonePrefix, StringComparison.Ordinal))
+            {
+                Violate(LibraryPromise.EffectOnce, $"event {id} is on a topic but never took effect");
+            }
+            else if (!poisoned.Contains(id))
+            {
+                Violate(LibraryPromise.EffectOnce, $"poison record {id} is on a topic but the consumer neither applied nor dead-lettered it");
+            }
+        }
+
+        foreach (var id in effects.Keys.Where(static id => id.StartsWith(LibraryTopology.TombstonePrefix, StringComparison.Ordinal)))
+        {
+            Violate(LibraryPromise.EffectOnce, $"poison record {id} took effect although its handler always fails");
         }
 
         var counts = new LibraryCounts(
@@ -273,7 +289,8 @@ internal static class LibraryFinalChecks
             input.Calls.Count,
             delivered,
             failed,
-            input.Effects.Count);
+            input.Effects.Count,
+            poisoned.Count);
         return (violations, counts);
     }
 

@@ -27,7 +27,7 @@ public enum LibraryPromise
     /// <summary>Delivered means present at that partition and offset; Failed with NotPersisted means absent; a dead-lettered failure is in the dead letters.</summary>
     OutcomeAgreesWithTheLog,
 
-    /// <summary>Behind the idempotent consumer, each event on the topics takes effect exactly once, and nothing else does.</summary>
+    /// <summary>Behind the idempotent consumer, each event on the topics takes effect exactly once, nothing else does, and a poison record is dead-lettered instead of blocking the rest.</summary>
     EffectOnce,
 }
 
@@ -45,7 +45,7 @@ public static class LibraryPromises
         (LibraryPromise.DuplicatesExplained, "every duplicate is explained: re-published after an unknown outcome, or a rejected append the client re-sent (ground truth)"),
         (LibraryPromise.OneOutcomePerCall, "every ReliableProducer call gets exactly one outcome by the time the producer is disposed"),
         (LibraryPromise.OutcomeAgreesWithTheLog, "Delivered is at its partition and offset; Failed/NotPersisted is absent; dead-lettered is in the dead letters"),
-        (LibraryPromise.EffectOnce, "behind the idempotent consumer each event on the topics takes effect exactly once, and nothing else does"),
+        (LibraryPromise.EffectOnce, "behind the idempotent consumer each event on the topics takes effect exactly once, nothing else does, and poison records are dead-lettered, not stuck"),
     ];
 }
 

@@ -121,8 +121,10 @@ public static class LibraryRunner
                 {
                     topics = ReadTopics(cluster.BootstrapServers, cancellationToken);
                     effects = await ReadEffectsAsync(workload, cancellationToken).ConfigureAwait(false);
-                    var onTopics = topics.Where(static t => t.Key != LibraryTopology.DeadLetterTopic).SelectMany(static t => t.Value).Select(static r => EventId(r.Headers)).ToHashSet();
-                    return onTopics.IsSubsetOf(effects.Select(static e => e.EventId));
+                    var onTopics = topics.Where(static t => t.Key is not (LibraryTopology.DeadLetterTopic or LibraryTopology.ConsumerDeadLetterTopic))
+                        .SelectMany(static t => t.Value).Select(static r => EventId(r.Headers)).ToHashSet();
+                    var taken = effects.Select(static e => e.EventId).Concat(topics[LibraryTopology.ConsumerDeadLetterTopic].Select(static r => EventId(r.Headers)));
+                    return onTopics.IsSubsetOf(taken);
                 },
                 DrainTimeout,
                 "the idempotent consumer taking every event on the topics",
@@ -176,7 +178,7 @@ public static class LibraryRunner
             Timeout = TimeSpan.FromSeconds(60),
             Isolation = IsolationLevel.ReadUncommitted,
         };
-        return new[] { LibraryTopology.OutboxTopic, LibraryTopology.DirectTopic, LibraryTopology.LateTopic, LibraryTopology.DeadLetterTopic }
+        return new[] { LibraryTopology.OutboxTopic, LibraryTopology.DirectTopic, LibraryTopology.LateTopic, LibraryTopology.DeadLetterTopic, LibraryTopology.ConsumerDeadLetterTopic }
             .ToDictionary(static t => t, t => reader.Read<string, Ignore>(t, cancellationToken: token).ToList(), StringComparer.Ordinal);
     }
 

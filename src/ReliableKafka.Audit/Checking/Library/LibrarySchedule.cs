@@ -35,6 +35,12 @@ public static class LibraryTopology
     /// <summary>The dead-letter topic of every producer.</summary>
     public const string DeadLetterTopic = "check-dead-letters";
 
+    /// <summary>Where the idempotent consumer puts records it cannot apply (tombstones).</summary>
+    public const string ConsumerDeadLetterTopic = "check-consumer-dead-letters";
+
+    /// <summary>The event id prefix of tombstones: records with a null value, poison for the consumer.</summary>
+    public const string TombstonePrefix = "tombstone-";
+
     /// <summary>The largest record the event topics take; poison events are larger.</summary>
     public const int MaxMessageBytes = 4096;
 
@@ -53,6 +59,7 @@ public static class LibraryTopology
         (OutboxTopic, new TopicSettings(3, 3, 2, MaxMessageBytes: MaxMessageBytes)),
         (DirectTopic, new TopicSettings(2, 3, 2, MaxMessageBytes: MaxMessageBytes)),
         (DeadLetterTopic, new TopicSettings(1, 3, 2)),
+        (ConsumerDeadLetterTopic, new TopicSettings(1, 3, 2)),
     ];
 
     /// <summary>Schedules of 1 to 10 steps, 20 to 800 ms apart: every cluster fault of the simulator checker, and relay kills.</summary>
