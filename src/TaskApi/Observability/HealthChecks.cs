@@ -84,7 +84,13 @@ public sealed class KafkaHealthCheck : IHealthCheck, IDisposable
     }
 }
 
-/// <summary>The outbox backlog: pending count and the oldest pending event's age against the thresholds.</summary>
+/// <summary>One dead outbox event as /health shows it.</summary>
+public sealed record DeadEventHealth(long OutboxId, string Topic, string Key, string EventId, string Reason, long Waiting);
+
+/// <summary>
+/// The outbox backlog: pending count and the oldest pending event's age against the thresholds; Degraded while any event
+/// is dead (it holds back its key), naming it and what resolves it.
+/// </summary>
 public sealed class OutboxHealthCheck(TaskDatabase database, IOptions<TaskApiOptions> options, TimeProvider time) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -108,16 +114,25 @@ public sealed class OutboxHealthCheck(TaskDatabase database, IOptions<TaskApiOpt
             ["pending"] = backlog.Pending,
             ["oldestPendingAgeSeconds"] = Math.Round(age.TotalSeconds, 3),
             ["dead"] = backlog.Dead,
+            ["waiting"] = backlog.Waiting,
         };
         var description = $"{backlog.Pending} pending, oldest {age.TotalSeconds:0.###} s, {backlog.Dead} dead";
+        if (backlog.DeadEvents.Count > 0)
+        {
+            // A dead event holds back the later events of its key: name each, and what resolves it.
+            data["deadEvents"] = backlog.DeadEvents.Select(static d => new DeadEventHealth(d.Id, d.Topic, d.Key, d.EventId, d.Reason, d.Waiting)).ToArray();
+            var first = backlog.DeadEvents[0];
+            description += $"; key {first.Key} of {first.Topic} is held by dead event {first.EventId} (outbox id {first.Id}: {first.Reason}), {first.Waiting} waiting behind it; fix the cause, then rk outbox retry {first.Id} (or rk outbox skip {first.Id})";
+        }
+
         if (backlog.Pending >= thresholds.OutboxPendingUnhealthy || age >= thresholds.OutboxAgeUnhealthy)
         {
             return HealthCheckResult.Unhealthy($"{description} (unhealthy from {thresholds.OutboxPendingUnhealthy} pending or {thresholds.OutboxAgeUnhealthy.TotalSeconds:0} s)", data: data);
         }
 
-        if (backlog.Pending >= thresholds.OutboxPendingDegraded || age >= thresholds.OutboxAgeDegraded)
+        if (backlog.Pending >= thresholds.OutboxPendingDegraded || age >= thresholds.OutboxAgeDegraded || backlog.Dead > 0)
         {
-            return HealthCheckResult.Degraded($"{description} (degraded from {thresholds.OutboxPendingDegraded} pending or {thresholds.OutboxAgeDegraded.TotalSeconds:0} s)", data: data);
+            return HealthCheckResult.Degraded($"{description} (degraded from {thresholds.OutboxPendingDegraded} pending, {thresholds.OutboxAgeDegraded.TotalSeconds:0} s, or one dead event)", data: data);
         }
 
         return HealthCheckResult.Healthy(description, data);

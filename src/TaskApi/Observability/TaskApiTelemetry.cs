@@ -15,6 +15,7 @@ public static class TaskApiTelemetry
     public const string OutboxPending = "taskapi.outbox.pending";
     public const string OutboxOldestAge = "taskapi.outbox.oldest_age";
     public const string OutboxDead = "taskapi.outbox.dead";
+    public const string OutboxWaiting = "taskapi.outbox.waiting";
 
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Created = Meter.CreateCounter<long>(TasksCreated, "{task}", "Tasks created (with their task.created event in the outbox).");
@@ -28,7 +29,8 @@ public static class TaskApiTelemetry
     {
         Meter.CreateObservableGauge(OutboxPending, static () => Volatile.Read(ref _backlog)?.Pending ?? 0, "{event}", "Outbox events not yet published.");
         Meter.CreateObservableGauge(OutboxOldestAge, static () => Volatile.Read(ref _backlog)?.OldestAge(_backlogAt).TotalSeconds ?? 0, "s", "Age of the oldest unpublished outbox event.");
-        Meter.CreateObservableGauge(OutboxDead, static () => Volatile.Read(ref _backlog)?.Dead ?? 0, "{event}", "Outbox events that failed for good (dead-lettered).");
+        Meter.CreateObservableGauge(OutboxDead, static () => Volatile.Read(ref _backlog)?.Dead ?? 0, "{event}", "Outbox events that failed for good (dead-lettered); each holds back its key until retried or skipped.");
+        Meter.CreateObservableGauge(OutboxWaiting, static () => Volatile.Read(ref _backlog)?.Waiting ?? 0, "{event}", "Outbox events held back behind a dead event of their key.");
     }
 
     internal static void CountWrites(int created, int completed, int batch)
