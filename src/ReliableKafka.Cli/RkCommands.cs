@@ -8,6 +8,7 @@ using ReliableKafka.Cli.Dlq;
 using ReliableKafka.Cli.Doctor;
 using ReliableKafka.Cli.Faults;
 using ReliableKafka.Cli.Lint;
+using ReliableKafka.Cli.Outbox;
 using Spectre.Console.Cli;
 
 namespace ReliableKafka.Cli;
@@ -30,6 +31,7 @@ internal static class RkCommands
         config.AddFaultBranch();
         config.AddDoctor();
         config.AddDlqBranch();
+        config.AddOutboxBranch();
         config.AddBench();
         config.AddAudit();
         config.AddCheck();
