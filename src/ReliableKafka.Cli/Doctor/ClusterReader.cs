@@ -31,7 +31,10 @@ internal static class ClusterReader
                 t.Topic,
                 [.. t.Partitions.OrderBy(static p => p.PartitionId).Select(static p => new PartitionView(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas))],
                 entries?.GetValueOrDefault("min.insync.replicas")?.Value is { } min && int.TryParse(min, NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) ? m : null,
-                entries?.GetValueOrDefault("unclean.leader.election.enable")?.Value is { } unclean ? unclean == "true" : null);
+                entries?.GetValueOrDefault("unclean.leader.election.enable")?.Value is { } unclean ? unclean == "true" : null)
+            {
+                MaxMessageBytes = entries?.GetValueOrDefault("max.message.bytes")?.Value is { } max && int.TryParse(max, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) ? bytes : null,
+            };
         }).ToList();
         return new ClusterView([.. metadata.Brokers.Select(static b => b.BrokerId).Order()], views, [.. wanted.Where(t => !present.ContainsKey(t))]);
     }

@@ -9,6 +9,9 @@ internal sealed record ClusterView(IReadOnlyList<int> Brokers, IReadOnlyList<Top
 /// <summary>One topic: its partitions and the settings that decide durability.</summary>
 internal sealed record TopicView(string Name, IReadOnlyList<PartitionView> Partitions, int? MinInSyncReplicas, bool? UncleanLeaderElection)
 {
+    /// <summary>The largest record batch the topic takes (max.message.bytes), when the cluster said.</summary>
+    public int? MaxMessageBytes { get; init; }
+
     public int ReplicationFactor => Partitions.Count == 0 ? 0 : Partitions.Min(static p => p.Replicas.Count);
 }
 
@@ -57,8 +60,19 @@ internal static class Diagnosis
         return findings;
     }
 
+    /// <summary>librdkafka's default message.max.bytes: the largest request, and so the largest batch, a producer sends.</summary>
+    private const int ClientMessageMaxBytes = 1_000_000;
+
     private static void ExamineTopic(TopicView topic, IReadOnlyList<int> liveBrokers, ReliabilityProfile profile, TopicRequirements requirements, bool acksAll, List<DoctorFinding> findings)
     {
+        var clientMax = ReliabilityProfiles.GetDefaults(profile).TryGetValue("message.max.bytes", out var configured) && int.TryParse(configured, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : ClientMessageMaxBytes;
+        if (topic.MaxMessageBytes is { } topicMax && topicMax < clientMax)
+        {
+            findings.Add(new("DOC014", profile == ReliabilityProfile.Critical ? DoctorSeverity.Warning : DoctorSeverity.Info, topic.Name,
+                $"The topic takes batches up to {topicMax} bytes (max.message.bytes) but the producer builds them up to {clientMax} (message.max.bytes): one record too large for the topic fails its whole batch at the broker, and the records batched with it, other keys too, fail with it (dead-lettered; behind an outbox they then hold back their keys).",
+                $"Set the producer's message.max.bytes to {topicMax} (the smallest max.message.bytes of the topics it writes): librdkafka then refuses an oversized record alone, before batching."));
+        }
+
         var rf = topic.ReplicationFactor;
         var minIsr = topic.MinInSyncReplicas ?? 1;
         if (rf < requirements.ReplicationFactor)

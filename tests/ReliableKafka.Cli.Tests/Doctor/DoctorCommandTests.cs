@@ -72,6 +72,19 @@ public sealed class DoctorCommandTests
         Assert.Equal([("DOC010", "warning"), ("DOC013", "warning"), ("DOC030", "info")], analytics);
     }
 
+    /// <summary>A topic whose max.message.bytes is below what the producer batches: one oversized record takes its batch-mates down.</summary>
+    [Fact]
+    public async Task A_topic_limit_below_the_producers_batch_size_is_flagged_with_the_setting_that_fixes_it()
+    {
+        await using var cluster = ProofCluster.Start("task-events", new TopicSettings(3, 3, 2, MaxMessageBytes: 2000));
+
+        var (_, stdout, _) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--topic", "task-events", "--json");
+
+        var finding = Assert.Single(JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal(("DOC014", "warning"), (finding.GetProperty("id").GetString(), finding.GetProperty("severity").GetString()));
+        Assert.Contains("Set the producer's message.max.bytes to 2000", finding.GetProperty("fix").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_missing_topic_is_an_error_with_the_command_that_creates_it()
     {

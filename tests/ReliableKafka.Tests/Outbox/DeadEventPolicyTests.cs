@@ -159,4 +159,39 @@ public sealed class DeadEventPolicyTests
         Assert.Equal(["event-k0", "event-k1"], EventIdsOfKey(cluster, "task-k", 2));
         Assert.DoesNotContain(cluster.Describe().Topics, static t => t.Name == ReliableProducerDefaults.DeadLetterTopic);
     }
+
+    /// <summary>
+    /// The broker refuses a whole batch larger than max.message.bytes, so an oversized event takes the events batched with
+    /// it down (other keys too). With the producer's message.max.bytes at the topic's limit, librdkafka refuses the
+    /// oversized event alone, before batching, and the others are published.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_oversized_event_dies_alone_when_the_producers_message_max_bytes_matches_the_topic(bool matched)
+    {
+        await using var cluster = SimulatedCluster.Start(new SimulatedClusterOptions { Brokers = 3, AutoCreateTopics = true });
+        cluster.CreateTopic("task-events", new TopicSettings(1, 3, 2, MaxMessageBytes: 2000));
+        await using var database = await OutboxDatabase.CreateAsync("sqlite");
+        await using var producer = OutboxCluster.Producer(cluster, messageMaxBytes: matched ? 2000 : null);
+        using var relay = Relay(database.Store, producer);
+        for (var i = 0; i < 10; i++)
+        {
+            await database.WriteAsync("task-events", $"task-{i}", i == 5 ? $"task-{i}:0" + Incompressible(3000) : $"task-{i}:0", $"event-{i}");
+        }
+
+        // One round claims all ten (one per key); the producer batches them into one partition.
+        Assert.Equal(10, await relay.RelayOnceAsync(CancellationToken.None));
+        var dead = (await database.Store.GetDeadEventsAsync()).Select(static d => d.EventId).ToList();
+
+        Assert.Contains("event-5", dead);
+        if (matched)
+        {
+            Assert.Equal(["event-5"], dead);
+        }
+        else
+        {
+            Assert.True(dead.Count > 1, "without the matched limit the oversized event should take batch-mates down with it");
+        }
+    }
 }

@@ -136,13 +136,14 @@ internal sealed class OutboxDatabase : IAsyncDisposable
 /// <summary>Helpers shared by the outbox tests: a producer and a reader against a simulated cluster.</summary>
 internal static class OutboxCluster
 {
-    public static ReliableProducer<string, string> Producer(SimulatedCluster cluster, int deliveryTimeoutMs = 30000, bool includeConfigurationErrors = true) =>
+    public static ReliableProducer<string, string> Producer(SimulatedCluster cluster, int deliveryTimeoutMs = 30000, bool includeConfigurationErrors = true, int? messageMaxBytes = null) =>
         new(new ReliableProducerOptions
         {
             Profile = ReliabilityProfile.Critical,
             BootstrapServers = cluster.BootstrapServers,
             Settings =
             {
+                ["message.max.bytes"] = (messageMaxBytes ?? 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["delivery.timeout.ms"] = deliveryTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["request.timeout.ms"] = Math.Min(5000, deliveryTimeoutMs / 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["socket.timeout.ms"] = "2000",
