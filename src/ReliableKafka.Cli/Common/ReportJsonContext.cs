@@ -3,6 +3,7 @@ using ReliableKafka.Cli.Advise;
 using ReliableKafka.Cli.Bench;
 using ReliableKafka.Cli.Dlq;
 using ReliableKafka.Cli.Lint;
+using ReliableKafka.Cli.Outbox;
 
 namespace ReliableKafka.Cli.Common;
 
@@ -16,6 +17,7 @@ namespace ReliableKafka.Cli.Common;
 [JsonSerializable(typeof(DlqListDocument))]
 [JsonSerializable(typeof(DlqShowDocument))]
 [JsonSerializable(typeof(DlqReplayDocument))]
+[JsonSerializable(typeof(OutboxListDocument))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(string))]

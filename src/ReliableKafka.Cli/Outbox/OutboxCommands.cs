@@ -38,6 +38,16 @@ internal static class OutboxExitCodes
     public const int BadInput = 2;
 }
 
+/// <summary>The <c>rk outbox list --json</c> document.</summary>
+/// <param name="Pending">Events not yet published.</param>
+/// <param name="Waiting">Pending events held back behind a dead event of their key.</param>
+/// <param name="Dead">Dead events.</param>
+/// <param name="DeadEvents">Each dead event, oldest first.</param>
+internal sealed record OutboxListDocument(long Pending, long Waiting, long Dead, IReadOnlyList<DeadEventDocument> DeadEvents);
+
+/// <summary>One dead event: what resolves it takes <paramref name="OutboxId"/>.</summary>
+internal sealed record DeadEventDocument(long OutboxId, string Topic, string Key, string EventId, string Reason, int Attempts, string CreatedAt, long Waiting);
+
 /// <summary>Where the outbox is: a SQLite file or a PostgreSQL database.</summary>
 internal class OutboxSettings : CommandSettings
 {
@@ -53,6 +63,14 @@ internal class OutboxSettings : CommandSettings
         (Sqlite is null) == (Postgres is null) ? ValidationResult.Error("Give the outbox's database: exactly one of --sqlite FILE or --postgres CONNECTION.")
         : Sqlite is not null && !File.Exists(Sqlite) ? ValidationResult.Error($"--sqlite: no such file '{Sqlite}'. Give the service's database file (the Task API's is data/tasks.db under its data directory).")
         : ValidationResult.Success();
+}
+
+/// <summary><c>rk outbox list</c>'s flags.</summary>
+internal sealed class OutboxListSettings : OutboxSettings
+{
+    [CommandOption("--json")]
+    [Description("Write the backlog and the dead events as JSON (docs/schemas/outbox-list.schema.json).")]
+    public bool Json { get; init; }
 }
 
 /// <summary>An outbox id argument.</summary>
@@ -98,12 +116,22 @@ internal abstract class OutboxCommand<TSettings>(IAnsiConsole console, StandardE
 }
 
 /// <summary><c>rk outbox list</c>.</summary>
-internal sealed class OutboxListCommand(IAnsiConsole console, StandardError standardError) : OutboxCommand<OutboxSettings>(console, standardError)
+internal sealed class OutboxListCommand(IAnsiConsole console, StandardError standardError) : OutboxCommand<OutboxListSettings>(console, standardError)
 {
-    protected override async Task<int> RunAsync(OutboxStore store, OutboxSettings settings, CancellationToken cancellationToken)
+    protected override async Task<int> RunAsync(OutboxStore store, OutboxListSettings settings, CancellationToken cancellationToken)
     {
         var backlog = await store.GetBacklogAsync(cancellationToken).ConfigureAwait(false);
         var dead = await store.GetDeadEventsAsync(1000, cancellationToken).ConfigureAwait(false);
+        if (settings.Json)
+        {
+            Console.WriteRaw(ReportJson.Serialize(new OutboxListDocument(
+                backlog.Pending,
+                backlog.Waiting,
+                backlog.Dead,
+                [.. dead.Select(static d => new DeadEventDocument(d.Id, d.Topic, d.Key, d.EventId, d.Reason, d.Attempts, d.CreatedAt.ToString("O", CultureInfo.InvariantCulture), d.Waiting))])));
+            return dead.Count == 0 ? OutboxExitCodes.Done : OutboxExitCodes.NotDone;
+        }
+
         if (dead.Count > 0)
         {
             var now = DateTimeOffset.UtcNow;

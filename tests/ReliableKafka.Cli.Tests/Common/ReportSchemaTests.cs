@@ -7,6 +7,7 @@ using ReliableKafka.Cli.Bench;
 using ReliableKafka.Cli.Common;
 using ReliableKafka.Cli.Dlq;
 using ReliableKafka.Cli.Lint;
+using ReliableKafka.Cli.Outbox;
 
 namespace ReliableKafka.Cli.Tests.Common;
 
@@ -27,6 +28,7 @@ public sealed class ReportSchemaTests
         { "dlq-show", "rk dlq show --json." },
         { "dlq-replay", "rk dlq replay --json." },
         { "dlq-error", "rk dlq list|show|replay --json, when the command fails (exit 1 or 2)." },
+        { "outbox-list", "rk outbox list --json: the backlog and the dead events that hold back their keys." },
     };
 
     [Theory]
@@ -79,6 +81,17 @@ public sealed class ReportSchemaTests
         AssertHasSchemaProperties("advise", JsonNode.Parse(run.Stdout)!);
     }
 
+    [Fact]
+    public async Task An_outbox_list_document_has_every_property_its_schema_lists()
+    {
+        var (path, _) = await ReliableKafka.Cli.Tests.Outbox.OutboxCommandTests.BlockedOutboxAsync();
+
+        var run = await RkInProcess.RunAsync("outbox", "list", "--sqlite", path, "--json");
+
+        Assert.Equal(1, run.ExitCode);
+        AssertHasSchemaProperties("outbox-list", JsonNode.Parse(run.Stdout)!);
+    }
+
     private static (JsonSerializerOptions Options, Type Type) Contract(string name) => name switch
     {
         "audit" => (AuditJson.Options, typeof(AuditReport)),
@@ -90,6 +103,7 @@ public sealed class ReportSchemaTests
         "dlq-show" => (ReportJson.Options, typeof(DlqShowDocument)),
         "dlq-replay" => (ReportJson.Options, typeof(DlqReplayDocument)),
         "dlq-error" => (ReportJson.Options, typeof(DlqErrorDocument)),
+        "outbox-list" => (ReportJson.Options, typeof(OutboxListDocument)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -10,7 +10,7 @@ namespace ReliableKafka.Cli.Tests.Outbox;
 public sealed class OutboxCommandTests
 {
     /// <summary>An outbox whose key "task-k" is held back: its first event is too large for the topic, one more waits behind it.</summary>
-    private static async Task<(string Path, long DeadId)> BlockedOutboxAsync()
+    internal static async Task<(string Path, long DeadId)> BlockedOutboxAsync()
     {
         await using var cluster = SimulatedCluster.Start(new SimulatedClusterOptions { Brokers = 3, AutoCreateTopics = true });
         cluster.CreateTopic("task-events", new TopicSettings(1, 3, 2, MaxMessageBytes: 2000));
