@@ -75,10 +75,33 @@ public abstract class OutboxStore
         Add(command, "topic", outboxEvent.Topic);
         Add(command, "key", outboxEvent.Key);
         Add(command, "value", outboxEvent.Value);
-        Add(command, "headers", outboxEvent.Headers is { Count: > 0 } headers ? JsonSerializer.Serialize(headers) : null);
+        var headers = WithTraceContext(outboxEvent.Headers);
+        Add(command, "headers", headers is { Count: > 0 } ? JsonSerializer.Serialize(headers) : null);
         Add(command, "event_id", outboxEvent.EventId);
         Add(command, "now", _time.GetUtcNow().ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The event's headers plus the W3C trace context of the caller's current activity (the request that writes the
+    /// event), unless the event carries its own: the relay's publish, and the consumer after it, continue that trace.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string>? WithTraceContext(IReadOnlyDictionary<string, string>? headers)
+    {
+        if (System.Diagnostics.Activity.Current is not { IdFormat: System.Diagnostics.ActivityIdFormat.W3C, Id: { } id } current
+            || headers?.ContainsKey(ReliableKafka.Telemetry.ReliableKafkaTelemetry.TraceParentHeader) == true)
+        {
+            return headers;
+        }
+
+        var traced = headers is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(headers, StringComparer.Ordinal);
+        traced[ReliableKafka.Telemetry.ReliableKafkaTelemetry.TraceParentHeader] = id;
+        if (current.TraceStateString is { Length: > 0 } state)
+        {
+            traced[ReliableKafka.Telemetry.ReliableKafkaTelemetry.TraceStateHeader] = state;
+        }
+
+        return traced;
     }
 
     /// <summary>

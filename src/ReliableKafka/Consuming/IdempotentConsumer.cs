@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
@@ -154,12 +155,35 @@ public sealed partial class IdempotentConsumer : BackgroundService
     private async Task HandleUntilDoneAsync(IConsumer<string, string> consumer, ConsumeResult<string, string> record, CancellationToken stoppingToken)
     {
         var eventId = EventIdOf(record);
+
+        // The process span continues the trace the record carries (as its child, not a link: one record is handled at
+        // a time, so the request that wrote the event and this handling are one story); the handler's own spans nest in it.
+        using var activity = ReliableKafkaTelemetry.Source.HasListeners()
+            ? ReliableKafkaTelemetry.Source.StartActivity($"process {record.Topic}", ActivityKind.Consumer, TraceContext.Extract(record.Message.Headers))
+            : null;
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "kafka");
+            activity.SetTag("messaging.operation.type", "process");
+            activity.SetTag(ReliableKafkaTelemetry.TagTopic, record.Topic);
+            activity.SetTag("messaging.destination.partition.id", record.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag("messaging.kafka.offset", record.Offset.Value);
+            activity.SetTag("messaging.consumer.group.name", _options.GroupId);
+            activity.SetTag("messaging.message.id", eventId);
+        }
+
+        await HandleUntilDoneAsync(consumer, record, eventId, activity, stoppingToken).ConfigureAwait(false);
+    }
+
+    private async Task HandleUntilDoneAsync(IConsumer<string, string> consumer, ConsumeResult<string, string> record, string eventId, Activity? activity, CancellationToken stoppingToken)
+    {
         var failures = 0;
         while (true)
         {
             try
             {
                 var first = await HandleOnceAsync(record, eventId, stoppingToken).ConfigureAwait(false);
+                activity?.SetTag("reliablekafka.consumer.outcome", first ? "processed" : "duplicate");
                 if (first)
                 {
                     Interlocked.Increment(ref _processed);
@@ -188,6 +212,8 @@ public sealed partial class IdempotentConsumer : BackgroundService
                 {
                     if (await TryDeadLetterAsync(record, eventId, error, failures, stoppingToken).ConfigureAwait(false))
                     {
+                        activity?.SetTag("reliablekafka.consumer.outcome", "dead_lettered");
+                        activity?.SetStatus(ActivityStatusCode.Error, _redactor.Redact(error.Message));
                         consumer.StoreOffset(record);
                         return;
                     }

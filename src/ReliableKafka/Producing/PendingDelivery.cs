@@ -27,6 +27,9 @@ internal abstract class PendingDelivery : Message<PendingDelivery, PendingDelive
 
     public long StartedAt { get; set; }
 
+    /// <summary>The message's producer span, while someone listens to the library's activity source.</summary>
+    public System.Diagnostics.Activity? Activity { get; set; }
+
     /// <summary>The instance the message was handed to.</summary>
     public ProducerInstance? Instance { get; set; }
 

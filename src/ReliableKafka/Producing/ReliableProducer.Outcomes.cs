@@ -100,6 +100,12 @@ public sealed partial class ReliableProducer<TKey, TValue>
 
     private void Complete(PendingDelivery node, in DeliveryOutcome outcome)
     {
+        if (node.Activity is { } activity)
+        {
+            node.Activity = null;
+            StopActivity(activity, outcome);
+        }
+
         try
         {
             node.Complete(outcome);
@@ -108,6 +114,28 @@ public sealed partial class ReliableProducer<TKey, TValue>
         {
             Log.CallbackThrew(_logger, e, _tags.Producer);
         }
+    }
+
+    /// <summary>Ends a message's producer span with its outcome: where it landed, or the error and what was done with it.</summary>
+    private static void StopActivity(Activity activity, in DeliveryOutcome outcome)
+    {
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag("messaging.destination.partition.id", outcome.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (outcome.IsDelivered)
+            {
+                activity.SetTag("messaging.kafka.offset", outcome.Offset);
+            }
+            else
+            {
+                activity.SetTag("error.type", outcome.Error.ToString());
+                activity.SetTag("reliablekafka.disposition", outcome.Disposition.ToString());
+                activity.SetTag("reliablekafka.persistence", outcome.Persistence.ToString());
+            }
+        }
+
+        activity.SetStatus(outcome.IsDelivered ? ActivityStatusCode.Ok : ActivityStatusCode.Error, outcome.IsDelivered ? null : outcome.Reason);
+        activity.Stop();
     }
 
     /// <summary>A timestamp for latencies; the system clock is read directly on the hot path.</summary>

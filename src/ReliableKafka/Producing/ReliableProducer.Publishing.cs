@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using ReliableKafka.Producing;
@@ -98,8 +99,38 @@ public sealed partial class ReliableProducer<TKey, TValue>
 
         node.KeyBytes = keyBytes;
         node.ValueBytes = valueBytes;
-        node.Headers = headers;
+        node.Headers = ReliableKafkaTelemetry.Source.HasListeners() ? StartActivity(node, headers) : headers;
         return true;
+    }
+
+    /// <summary>
+    /// Starts the message's producer span (a child of the caller's current activity) and returns the headers to send:
+    /// a copy of the caller's with the span's W3C trace context, so a consumer continues the trace. The caller's own
+    /// Activity.Current is left as it was.
+    /// </summary>
+    private Headers? StartActivity(PendingDelivery node, Headers? headers)
+    {
+        // The parent: the caller's current activity; without one, the trace context the message already carries (an
+        // outbox event keeps the context of the request that wrote it, so the relay's publish continues that trace).
+        var previous = Activity.Current;
+        var parent = previous?.Context ?? TraceContext.Extract(headers);
+        var activity = ReliableKafkaTelemetry.Source.StartActivity($"publish {node.Topic}", ActivityKind.Producer, parent);
+        Activity.Current = previous;
+        if (activity is null)
+        {
+            return headers;
+        }
+
+        node.Activity = activity;
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag("messaging.system", "kafka");
+            activity.SetTag("messaging.operation.type", "send");
+            activity.SetTag(ReliableKafkaTelemetry.TagTopic, node.Topic);
+            activity.SetTag("messaging.client.id", _tags.Producer);
+        }
+
+        return TraceContext.Inject(activity, headers);
     }
 
     /// <summary>Serializes a key or value; on failure gives the message its Failed outcome and returns false.</summary>

@@ -13,6 +13,20 @@ public static class ReliableKafkaTelemetry
     /// <summary>The meter's name: "ReliableKafka".</summary>
     public const string MeterName = "ReliableKafka";
 
+    /// <summary>
+    /// The name of the library's <see cref="ActivitySource"/>: "ReliableKafka" (listen with OpenTelemetry's
+    /// <c>AddSource(ReliableKafkaTelemetry.ActivitySourceName)</c>). A producer span per message follows OpenTelemetry's
+    /// messaging conventions, and the message carries its W3C trace context in <c>traceparent</c>/<c>tracestate</c>
+    /// headers. Nothing is traced, and no header added, while nobody listens.
+    /// </summary>
+    public const string ActivitySourceName = "ReliableKafka";
+
+    /// <summary>The W3C trace context header a traced message carries.</summary>
+    public const string TraceParentHeader = "traceparent";
+
+    /// <summary>The W3C trace state header a traced message carries when its trace has state.</summary>
+    public const string TraceStateHeader = "tracestate";
+
     /// <summary>Counter of messages handed to a producer.</summary>
     public const string Published = "reliablekafka.messages.published";
 
@@ -88,6 +102,8 @@ public static class ReliableKafkaTelemetry
     internal static readonly Counter<long> SpilledCounter = Meter.CreateCounter<long>(Spilled, "{message}", "Messages stored in the local spill.");
     internal static readonly Counter<long> ReplacedCounter = Meter.CreateCounter<long>(Replaced, "{instance}", "Client instances replaced after a fatal error.");
     internal static readonly Counter<long> ConsumerDuplicatesCounter = Meter.CreateCounter<long>(ConsumerDuplicates, "{event}", "Events skipped as already processed.");
+
+    internal static readonly ActivitySource Source = new(ActivitySourceName, typeof(ReliableKafkaTelemetry).Assembly.GetName().Version?.ToString());
 
     internal static readonly Counter<long> ConsumerDeadLetteredCounter = Meter.CreateCounter<long>(ConsumerDeadLettered, "{record}", "Poison records dead-lettered by the idempotent consumer.");
     internal static readonly Histogram<double> DurationHistogram = Meter.CreateHistogram<double>(DeliveryDuration, "ms", "Publish-to-acknowledgement time.");
