@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using ReliableKafka;
 using ReliableKafka.Consuming;
 using ReliableKafka.DeadLetters.Sqlite;
@@ -98,10 +99,21 @@ public static partial class TaskApiServiceCollectionExtensions
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<KafkaHealthCheck>("kafka")
             .AddCheck<OutboxHealthCheck>("outbox");
-        services.AddOpenTelemetry().WithMetrics(static metrics => metrics
+        var telemetry = services.AddOpenTelemetry().WithMetrics(static metrics => metrics
             .AddMeter(ReliableKafkaTelemetry.MeterName, TaskApiTelemetry.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
+
+        // Traces only when an OTLP endpoint is configured (OpenTelemetry's standard variable): the request, the outbox
+        // write, the relay's publish and the notification consumer's processing, as one trace.
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.WithTracing(static tracing => tracing
+                .AddSource(ReliableKafkaTelemetry.ActivitySourceName)
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter());
+        }
+
         return services;
     }
 

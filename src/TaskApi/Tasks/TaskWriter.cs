@@ -106,6 +106,8 @@ public sealed partial class TaskWriter : BackgroundService
             var results = new object[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
+                // Each write runs in its request's trace, so its outbox event carries that request's trace context.
+                System.Diagnostics.Activity.Current = batch[i].Trace;
                 results[i] = batch[i] switch
                 {
                     CreateOperation create => await CreateAsync(connection, transaction, create),
@@ -113,6 +115,8 @@ public sealed partial class TaskWriter : BackgroundService
                     _ => throw new InvalidOperationException("unknown write"),
                 };
             }
+
+            System.Diagnostics.Activity.Current = null;
 
             await transaction.CommitAsync(CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
@@ -206,6 +210,9 @@ public sealed partial class TaskWriter : BackgroundService
     private abstract class WriteOperation
     {
         public TaskCompletionSource<object> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The request's activity when the write was asked for (null when nothing traces).</summary>
+        public System.Diagnostics.Activity? Trace { get; } = System.Diagnostics.Activity.Current;
     }
 
     private sealed class CreateOperation(TaskItem task, string? idempotencyKey, string? fingerprint) : WriteOperation
