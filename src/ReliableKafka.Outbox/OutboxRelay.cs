@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ReliableKafka.Telemetry;
 
 namespace ReliableKafka.Outbox;
 
@@ -118,6 +119,9 @@ public sealed partial class OutboxRelay : BackgroundService
             return 0;
         }
 
+        // A span per round, linked to the trace of each event it publishes (each publish span continues its own event's
+        // trace, so the round is not their parent). It is never the current activity.
+        using var round = StartRound(batch);
         var outcomes = await PublishAsync(batch).ConfigureAwait(false);
         var completions = new OutboxCompletion[batch.Count];
         int sent = 0, retried = 0, dead = 0;
@@ -156,10 +160,47 @@ public sealed partial class OutboxRelay : BackgroundService
         // Recorded even when stopping: the outcomes are known, and re-publishing them would only make duplicates.
         await _store.CompleteAsync(token, completions, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Add(ref _published, sent);
+        if (round is { IsAllDataRequested: true })
+        {
+            round.SetTag("reliablekafka.outbox.sent", sent);
+            round.SetTag("reliablekafka.outbox.retried", retried);
+            round.SetTag("reliablekafka.outbox.dead", dead);
+        }
+
         Count(OutboxTelemetry.OutboxSentCounter, sent);
         Count(OutboxTelemetry.OutboxRetriedCounter, retried);
         Count(OutboxTelemetry.OutboxDeadCounter, dead);
         return batch.Count;
+    }
+
+    private System.Diagnostics.Activity? StartRound(IReadOnlyList<OutboxMessage> batch)
+    {
+        if (!OutboxTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = new List<System.Diagnostics.ActivityLink>();
+        foreach (var message in batch.Take(128))
+        {
+            if (message.Headers?.GetValueOrDefault(ReliableKafkaTelemetry.TraceParentHeader) is { } parent
+                && System.Diagnostics.ActivityContext.TryParse(parent, message.Headers.GetValueOrDefault(ReliableKafkaTelemetry.TraceStateHeader), isRemote: true, out var context))
+            {
+                links.Add(new System.Diagnostics.ActivityLink(context));
+            }
+        }
+
+        var previous = System.Diagnostics.Activity.Current;
+        System.Diagnostics.Activity.Current = null;
+        var round = OutboxTelemetry.Source.StartActivity("outbox relay round", System.Diagnostics.ActivityKind.Internal, default(System.Diagnostics.ActivityContext), links: links);
+        System.Diagnostics.Activity.Current = previous;
+        if (round is { IsAllDataRequested: true })
+        {
+            round.SetTag("reliablekafka.outbox.store", _store.Kind);
+            round.SetTag("reliablekafka.outbox.claimed", batch.Count);
+        }
+
+        return round;
     }
 
     /// <inheritdoc />

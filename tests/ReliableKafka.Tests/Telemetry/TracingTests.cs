@@ -74,7 +74,9 @@ public sealed class TracingTests
         using var listener = new ActivityListener
         {
             ShouldListenTo = static source => source.Name == ReliableKafkaTelemetry.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> options) => options.Parent.TraceId == request.TraceId ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) => options.Parent.TraceId == request.TraceId || (options.Links?.Any(l => l.Context.TraceId == request.TraceId) ?? false)
+                ? ActivitySamplingResult.AllDataAndRecorded
+                : ActivitySamplingResult.None,
             ActivityStopped = stopped.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
@@ -106,6 +108,12 @@ public sealed class TracingTests
         Assert.Equal((request.TraceId, request.SpanId), (publish.TraceId, publish.ParentSpanId));
         Assert.Equal((request.TraceId, publish.SpanId), (process.TraceId, process.ParentSpanId));
         Assert.Equal(("process task-events", "event-1", "processed"), (process.DisplayName, process.GetTagItem("messaging.message.id"), process.GetTagItem("reliablekafka.consumer.outcome")));
+
+        // The relay's round: its own trace, linked to the event's, and the parent of nothing.
+        var round = Assert.Single(stopped, static a => a.DisplayName == "outbox relay round");
+        Assert.NotEqual(request.TraceId, round.TraceId);
+        Assert.Equal(request.SpanId, Assert.Single(round.Links).Context.SpanId);
+        Assert.Equal((1, 1), ((int)round.GetTagItem("reliablekafka.outbox.claimed")!, (int)round.GetTagItem("reliablekafka.outbox.sent")!));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(path);
     }
