@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReliableKafka.Reading;
+using ReliableKafka.Telemetry;
 
 namespace ReliableKafka.DeadLetters;
 
@@ -101,6 +102,12 @@ public sealed class DeadLetterReplayer : IAsyncDisposable
                 headers.Add(DeadLetterHeaders.ApplicationEventId, Encoding.UTF8.GetBytes(eventId));
             }
 
+            // A replay is a new story linked to the original one: a span of its own, linked to the trace the letter
+            // carries, under which the publish span (and so the replayed message's traceparent) starts a new trace.
+            using var replay = ReliableKafkaTelemetry.Source.HasListeners()
+                ? ReliableKafkaTelemetry.Source.StartActivity($"replay {letter.OriginalTopic}", System.Diagnostics.ActivityKind.Internal, default(System.Diagnostics.ActivityContext), links: TraceContext.Extract(headers) is { TraceId: var traceId } original && traceId != default ? [new System.Diagnostics.ActivityLink(original)] : null)
+                : null;
+            replay?.SetTag("reliablekafka.dead_letter.location", letter.Location);
             var outcome = await _producer.Value.PublishAsync(letter.OriginalTopic, letter.Key, letter.Value, headers, cancellationToken).ConfigureAwait(false);
             if (outcome.IsDelivered && letter.SpillId is { } id)
             {

@@ -117,4 +117,47 @@ public sealed class TracingTests
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(path);
     }
+
+    /// <summary>A replayed dead letter starts a new trace, linked to the one it carries from its first life.</summary>
+    [Fact]
+    public async Task A_replay_is_a_new_trace_linked_to_the_dead_letters_original_trace()
+    {
+        await using var cluster = SimulatedCluster.Start();
+        cluster.CreateTopic("orders", new TopicSettings(1, 3, 2));
+        var original = ActivityTraceId.CreateRandom();
+        var started = new ConcurrentDictionary<ActivityTraceId, bool>();
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = static source => source.Name == ReliableKafkaTelemetry.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+                (options.Links?.Any(l => l.Context.TraceId == original) ?? false) || started.ContainsKey(options.Parent.TraceId)
+                    ? ActivitySamplingResult.AllDataAndRecorded
+                    : ActivitySamplingResult.None,
+            ActivityStarted = a => started.TryAdd(a.TraceId, true),
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var letterHeaders = new Headers
+        {
+            { ReliableKafka.DeadLetters.DeadLetterHeaders.OriginalTopic, Encoding.UTF8.GetBytes("orders") },
+            { ReliableKafka.DeadLetters.DeadLetterHeaders.EventId, Encoding.UTF8.GetBytes("event-9") },
+            { ReliableKafkaTelemetry.TraceParentHeader, Encoding.ASCII.GetBytes($"00-{original}-{ActivitySpanId.CreateRandom()}-01") },
+        };
+        var letter = ReliableKafka.DeadLetters.DeadLetter.FromRecord(new TopicPartitionOffset("dead-letter-queue", 0, 7), Encoding.UTF8.GetBytes("order-9"), Encoding.UTF8.GetBytes("{}"), letterHeaders)!;
+        Activity.Current = null;
+
+        await using (var replayer = new ReliableKafka.DeadLetters.DeadLetterReplayer(cluster.BootstrapServers, new DeadLetterOptions()))
+        {
+            Assert.True(Assert.Single(await replayer.ReplayAsync([letter])).IsDelivered);
+        }
+
+        var replay = Assert.Single(stopped, static a => a.DisplayName == "replay orders");
+        Assert.NotEqual(original, replay.TraceId);
+        Assert.Equal(original, Assert.Single(replay.Links).Context.TraceId);
+        var publish = Assert.Single(stopped, static a => a.Kind == ActivityKind.Producer);
+        Assert.Equal((replay.TraceId, replay.SpanId), (publish.TraceId, publish.ParentSpanId));
+        var record = Assert.Single(OutboxCluster.ReadAll(cluster, "orders", 1));
+        Assert.Equal(publish.Id, Encoding.ASCII.GetString(record.Headers.GetLastBytes(ReliableKafkaTelemetry.TraceParentHeader)));
+    }
 }
