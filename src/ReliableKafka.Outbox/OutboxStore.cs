@@ -66,6 +66,16 @@ public abstract class OutboxStore
         ArgumentException.ThrowIfNullOrEmpty(outboxEvent.Topic);
         ArgumentException.ThrowIfNullOrEmpty(outboxEvent.EventId);
         var connection = transaction.Connection ?? throw new ArgumentException("The transaction has no connection.", nameof(transaction));
+
+        // A span for the write, in the writer's trace: the event keeps its context, so the relay's publish continues it.
+        using var activity = OutboxTelemetry.Source.HasListeners() ? OutboxTelemetry.Source.StartActivity($"outbox write {outboxEvent.Topic}", System.Diagnostics.ActivityKind.Internal) : null;
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(ReliableKafka.Telemetry.ReliableKafkaTelemetry.TagTopic, outboxEvent.Topic);
+            activity.SetTag("messaging.message.id", outboxEvent.EventId);
+            activity.SetTag("reliablekafka.outbox.store", Kind);
+        }
+
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = EnqueueLockSql + """

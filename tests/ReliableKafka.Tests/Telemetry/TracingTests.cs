@@ -103,16 +103,18 @@ public sealed class TracingTests
         await OutboxCluster.WaitUntilAsync(() => Task.FromResult(stopped.Any(static a => a.Kind == ActivityKind.Consumer)), TimeSpan.FromSeconds(30), "the consumer's process span");
         await consumer.StopAsync(CancellationToken.None);
 
+        var write = Assert.Single(stopped, static a => a.DisplayName == "outbox write task-events");
         var publish = Assert.Single(stopped, static a => a.Kind == ActivityKind.Producer);
         var process = Assert.Single(stopped, static a => a.Kind == ActivityKind.Consumer);
-        Assert.Equal((request.TraceId, request.SpanId), (publish.TraceId, publish.ParentSpanId));
+        Assert.Equal((request.TraceId, request.SpanId), (write.TraceId, write.ParentSpanId));
+        Assert.Equal((request.TraceId, write.SpanId), (publish.TraceId, publish.ParentSpanId));
         Assert.Equal((request.TraceId, publish.SpanId), (process.TraceId, process.ParentSpanId));
         Assert.Equal(("process task-events", "event-1", "processed"), (process.DisplayName, process.GetTagItem("messaging.message.id"), process.GetTagItem("reliablekafka.consumer.outcome")));
 
         // The relay's round: its own trace, linked to the event's, and the parent of nothing.
         var round = Assert.Single(stopped, static a => a.DisplayName == "outbox relay round");
         Assert.NotEqual(request.TraceId, round.TraceId);
-        Assert.Equal(request.SpanId, Assert.Single(round.Links).Context.SpanId);
+        Assert.Equal(write.SpanId, Assert.Single(round.Links).Context.SpanId);
         Assert.Equal((1, 1), ((int)round.GetTagItem("reliablekafka.outbox.claimed")!, (int)round.GetTagItem("reliablekafka.outbox.sent")!));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(path);
