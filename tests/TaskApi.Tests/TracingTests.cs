@@ -34,4 +34,39 @@ public sealed class TracingTests
         Assert.Matches($"^00-{traceId}-[0-9a-f]{{16}}-01$", traceparent);
         Assert.DoesNotContain("00f067aa0ba902b7", traceparent, StringComparison.Ordinal);
     }
+
+    /// <summary>One POST /tasks is one trace: the request, the outbox write, the relay's publish and the notification consumer's processing.</summary>
+    [Fact]
+    public async Task One_post_is_one_trace_from_the_request_through_the_outbox_and_kafka_to_the_notification()
+    {
+        await using var cluster = Topics.StartCluster();
+        await using var store = await TestStore.CreateAsync("sqlite");
+        using var receiver = new OtlpReceiver();
+        var environment = store.Environment(cluster.BootstrapServers);
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint;
+        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        environment["OTEL_BSP_SCHEDULE_DELAY"] = "100";
+        await using var api = await TaskApiProcess.StartAsync(store.Directory, environment);
+        const string traceId = "0af7651916cd43dd8448eb211c80319c";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/tasks") { Content = JsonContent.Create(new { title = "one trace" }) };
+        request.Headers.Add("traceparent", $"00-{traceId}-b7ad6b7169203331-01");
+        using var response = await api.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        await Eventually.WaitUntilAsync(
+            () => Task.FromResult(receiver.Spans.Any(static s => s.TraceId == traceId && s.Name == "process task-events")),
+            TimeSpan.FromSeconds(60),
+            "the notification consumer's span reaching the OTLP receiver",
+            () => api.Output);
+
+        var spans = receiver.Spans.Where(static s => s.TraceId == traceId).ToList();
+        var server = Assert.Single(spans, static s => s.Name.StartsWith("POST", StringComparison.Ordinal));
+        var write = Assert.Single(spans, static s => s.Name == "outbox write task-events");
+        var publish = Assert.Single(spans, static s => s.Name == "publish task-events");
+        var process = Assert.Single(spans, static s => s.Name == "process task-events");
+        Assert.Equal("b7ad6b7169203331", server.ParentSpanId);
+        Assert.Equal(server.SpanId, write.ParentSpanId);
+        Assert.Equal(write.SpanId, publish.ParentSpanId);
+        Assert.Equal(publish.SpanId, process.ParentSpanId);
+    }
 }
