@@ -128,6 +128,10 @@ public sealed partial class ReliableProducer<TKey, TValue>
             activity.SetTag("messaging.operation.type", "send");
             activity.SetTag(ReliableKafkaTelemetry.TagTopic, node.Topic);
             activity.SetTag("messaging.client.id", _tags.Producer);
+            if (headers is not null && headers.TryGetLastBytes(DeadLetters.DeadLetterHeaders.ApplicationEventId, out var eventId))
+            {
+                activity.SetTag("messaging.message.id", System.Text.Encoding.UTF8.GetString(eventId));
+            }
         }
 
         return TraceContext.Inject(activity, headers);

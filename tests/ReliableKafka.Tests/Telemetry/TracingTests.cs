@@ -39,6 +39,7 @@ public sealed class TracingTests
         Assert.Equal((root.TraceId, root.SpanId, ActivityKind.Producer, ActivityStatusCode.Ok), (span.TraceId, span.ParentSpanId, span.Kind, span.Status));
         Assert.Equal("publish traced", span.DisplayName);
         Assert.Equal("kafka", span.GetTagItem("messaging.system"));
+        Assert.Equal("event-1", span.GetTagItem("messaging.message.id"));
         Assert.Equal("traced", span.GetTagItem(ReliableKafkaTelemetry.TagTopic));
         Assert.Equal("0", span.GetTagItem("messaging.destination.partition.id"));
         Assert.Equal(outcome.Offset, span.GetTagItem("messaging.kafka.offset"));
