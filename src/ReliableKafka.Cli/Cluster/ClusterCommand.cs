@@ -167,7 +167,7 @@ internal sealed class ClusterCommand(IAnsiConsole console, StandardError standar
 
             console.WriteRaw($"bootstrap.servers={cluster.BootstrapServers}");
             await console.Profile.Out.Writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            await standardError.WriteLineAsync($"rk cluster: {settings.Brokers} brokers up; control API on http://{settings.Host}:{settings.ControlPort}/cluster; Ctrl-C stops.").ConfigureAwait(false);
+            await standardError.WriteLineAsync($"rk cluster: {settings.Brokers} brokers up; control API on http://{settings.Host}:{settings.ControlPort}/cluster; web console on http://{settings.Host}:{settings.ControlPort}/console; Ctrl-C stops.").ConfigureAwait(false);
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

@@ -19,7 +19,16 @@ public static class ControlApi
 {
     private static readonly ControlJson Json = ControlJson.Readable;
 
-    /// <summary>Maps the control API's routes: GET /cluster, /events, /faults; POST /faults, /brokers/{id}/crash|restart|shutdown|resume, /partitions/{topic}/{partition}/leader; DELETE /faults, /faults/{id}.</summary>
+    /// <summary>The web console: one page, no dependencies, embedded in the assembly; it reads and drives this API.</summary>
+    private static readonly Lazy<string> ConsolePage = new(static () =>
+    {
+        using var stream = typeof(ControlApi).Assembly.GetManifestResourceStream("ReliableKafka.Simulator.Console.html")
+            ?? throw new InvalidOperationException("The console page is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    /// <summary>Maps the control API's routes: GET /console (the web console), /cluster, /events, /faults; POST /faults, /brokers/{id}/crash|restart|shutdown|resume, /partitions/{topic}/{partition}/leader; DELETE /faults, /faults/{id}.</summary>
     /// <param name="endpoints">Where to map them.</param>
     /// <param name="cluster">The cluster they control.</param>
     /// <returns>The group of routes, for conventions such as authorization.</returns>
@@ -39,6 +48,7 @@ public static class ControlApi
         group.MapPost("/brokers/{id:int}/shutdown", (int id) => BrokerAction(cluster, new ShutdownBroker(id), "down"));
         group.MapPost("/brokers/{id:int}/resume", (int id) => Resume(cluster, id));
         group.MapPost("/partitions/{topic}/{partition:int}/leader", (string topic, int partition, HttpRequest request) => MoveLeaderAsync(cluster, topic, partition, request));
+        group.MapGet("/console", static () => TypedResults.Text(ConsolePage.Value, "text/html; charset=utf-8"));
         return group;
     }
 

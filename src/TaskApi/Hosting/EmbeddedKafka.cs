@@ -65,7 +65,7 @@ internal sealed partial class EmbeddedKafka : IAsyncDisposable
     [LoggerMessage(1, LogLevel.Information, "No Kafka:BootstrapServers configured: embedded simulated Kafka cluster with 3 brokers, bootstrap.servers={BootstrapServers} (watch the events: kcat -b {FirstBroker} -C -t {Topic})")]
     private static partial void LogStarted(ILogger logger, string bootstrapServers, string firstBroker, string topic);
 
-    [LoggerMessage(2, LogLevel.Information, "Embedded cluster control API on {ControlUrl} (faults and ground truth: rk fault list --control {ControlUrl}, curl {ControlUrl}/events)")]
+    [LoggerMessage(2, LogLevel.Information, "Embedded cluster control API on {ControlUrl} (faults and ground truth: rk fault list --control {ControlUrl}, curl {ControlUrl}/events); web console on {ControlUrl}/console")]
     private static partial void LogControl(ILogger logger, string controlUrl);
 
     /// <summary>Logs the one line that says where the embedded cluster listens.</summary>
