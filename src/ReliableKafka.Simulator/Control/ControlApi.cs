@@ -25,7 +25,14 @@ public static class ControlApi
         using var stream = typeof(ControlApi).Assembly.GetManifestResourceStream("ReliableKafka.Simulator.Console.html")
             ?? throw new InvalidOperationException("The console page is missing from the assembly.");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+
+        // The fault kinds come from their one definition.
+        return reader.ReadToEnd()
+            .Replace("__KIND_PAUSE__", FaultKinds.Pause, StringComparison.Ordinal)
+            .Replace("__KIND_DROP_ACKS__", FaultKinds.DropProduceResponses, StringComparison.Ordinal)
+            .Replace("__KIND_DELAY__", FaultKinds.Delay, StringComparison.Ordinal)
+            .Replace("__KIND_CUT__", FaultKinds.NetworkCut, StringComparison.Ordinal)
+            .Replace("__KIND_FOLLOWER_LAG__", FaultKinds.FollowerLag, StringComparison.Ordinal);
     });
 
     /// <summary>Maps the control API's routes: GET /console (the web console), /cluster, /events, /faults; POST /faults, /brokers/{id}/crash|restart|shutdown|resume, /partitions/{topic}/{partition}/leader; DELETE /faults, /faults/{id}.</summary>

@@ -14,13 +14,7 @@ public sealed class WebConsoleTests(ITestOutputHelper output)
     {
         await using var cluster = ProofCluster.Start("task-events", new TopicSettings(1, 3, 2));
         await cluster.ServeControlAsync();
-        await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu"],
-            DefaultViewport = new ViewPortOptions { Width = 1280, Height = 800 },
-        });
+        await using var browser = await LaunchAsync();
         await using var page = await browser.NewPageAsync();
         await page.GoToAsync(cluster.Control + "/console");
         await page.WaitForFunctionAsync("() => document.querySelector('[data-partition=\"task-events-0\"]') !== null");
@@ -38,6 +32,46 @@ public sealed class WebConsoleTests(ITestOutputHelper output)
         await page.ScreenshotAsync(screenshot);
         output.WriteLine($"screenshot: {screenshot}");
     }
+
+    [Fact]
+    [Trait("Requires", "Chromium")]
+    public async Task Stopping_the_followers_from_the_console_shrinks_the_isr_and_removing_the_faults_heals_it()
+    {
+        await using var cluster = ProofCluster.Start(new SimulatedClusterOptions { ReplicaLagTimeMax = TimeSpan.FromMilliseconds(300) }, ("task-events", new TopicSettings(1, 3, 2)));
+        await cluster.ServeControlAsync();
+        await using var browser = await LaunchAsync();
+        await using var page = await browser.NewPageAsync();
+        await page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844 });
+        await page.GoToAsync(cluster.Control + "/console");
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-partition=\"task-events-0\"]') !== null");
+
+        await page.ClickAsync("xpath///button[text()='Stop the followers of task-events[0]']");
+        await Eventually.WaitUntilAsync(async () => await page.EvaluateFunctionAsync<int>("() => document.querySelectorAll('#faults tr').length") == 2, TimeSpan.FromSeconds(30), "the page listing two follower faults");
+        // A write the stopped followers never copy leaves them behind; after replica.lag.time.max they leave the ISR.
+        using (var producer = new Confluent.Kafka.ProducerBuilder<string, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Confluent.Kafka.Acks.Leader }).Build())
+        {
+            await producer.ProduceAsync("task-events", new Confluent.Kafka.Message<string, string> { Key = "k", Value = "v" });
+        }
+
+        await Eventually.WaitUntilAsync(async () => (await Cell(page, "isr")).Split(',').Length == 1, TimeSpan.FromSeconds(30), "the ISR shrinking to the leader");
+
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            await page.ClickAsync("#faults button");
+            await page.WaitForFunctionAsync("count => document.querySelectorAll('#faults tr').length < count", new WaitForFunctionOptions { Timeout = 30_000 }, await page.EvaluateFunctionAsync<int>("() => document.querySelectorAll('#faults tr').length"));
+        }
+
+        await Eventually.WaitUntilAsync(async () => (await Cell(page, "isr")).Split(',').Length == 3, TimeSpan.FromSeconds(30), "the ISR growing back");
+        Assert.Empty(cluster.Cluster.ActiveFaults);
+    }
+
+    private static Task<IBrowser> LaunchAsync() => Puppeteer.LaunchAsync(new LaunchOptions
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu"],
+        DefaultViewport = new ViewPortOptions { Width = 1280, Height = 800 },
+    });
 
     private static Task<string> Cell(IPage page, string kind) =>
         page.EvaluateFunctionAsync<string>($"() => document.querySelector('[data-{kind}=\"task-events-0\"]').textContent");
