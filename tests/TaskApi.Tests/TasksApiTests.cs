@@ -300,6 +300,8 @@ public sealed class TasksApiTests(EmbeddedTaskApi fixture) : IClassFixture<Embed
         Assert.Contains("http_server_request_duration_seconds_bucket{", text);
         Assert.Contains("taskapi_tasks_created_total{", text);
         Assert.Contains("taskapi_outbox_pending{", text);
+        Assert.Contains("taskapi_outbox_dead{", text);
+        Assert.Contains("taskapi_outbox_waiting{", text);
     }
 
     [Fact]
@@ -316,6 +318,7 @@ public sealed class TasksApiTests(EmbeddedTaskApi fixture) : IClassFixture<Embed
         Assert.True(outbox.TryGetProperty("pending", out _));
         Assert.True(outbox.TryGetProperty("oldestPendingAgeSeconds", out _));
         Assert.True(outbox.TryGetProperty("dead", out _));
+        Assert.True(outbox.TryGetProperty("waiting", out _));
     }
 
     private async Task<int> CountTasksAsync()

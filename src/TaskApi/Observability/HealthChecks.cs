@@ -93,6 +93,9 @@ public sealed record DeadEventHealth(long OutboxId, string Topic, string Key, st
 /// </summary>
 public sealed class OutboxHealthCheck(TaskDatabase database, IOptions<TaskApiOptions> options, TimeProvider time) : IHealthCheck
 {
+    /// <summary>How many dead events the description names (data.deadEvents has up to 10; rk outbox list has them all).</summary>
+    private const int DescribedDeadEvents = 3;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var thresholds = options.Value.Health;
@@ -121,8 +124,11 @@ public sealed class OutboxHealthCheck(TaskDatabase database, IOptions<TaskApiOpt
         {
             // A dead event holds back the later events of its key: name each, and what resolves it.
             data["deadEvents"] = backlog.DeadEvents.Select(static d => new DeadEventHealth(d.Id, d.Topic, d.Key, d.EventId, d.Reason, d.Waiting)).ToArray();
-            var first = backlog.DeadEvents[0];
-            description += $"; key {first.Key} of {first.Topic} is held by dead event {first.EventId} (outbox id {first.Id}: {first.Reason}), {first.Waiting} waiting behind it; fix the cause, then rk outbox retry {first.Id} (or rk outbox skip {first.Id})";
+            var named = backlog.DeadEvents.Take(DescribedDeadEvents).ToList();
+            var more = backlog.Dead - named.Count;
+            description += "; " + string.Join("; ", named.Select(static d => $"key {d.Key} of {d.Topic} is held by dead event {d.EventId} (outbox id {d.Id}: {d.Reason}), {d.Waiting} waiting behind it"))
+                + (more > 0 ? $"; {more} more dead" : "")
+                + $"; rk outbox list shows every dead event; fix the cause, then rk outbox retry {named[0].Id}, or give the event up with rk outbox skip {named[0].Id}";
         }
 
         if (backlog.Pending >= thresholds.OutboxPendingUnhealthy || age >= thresholds.OutboxAgeUnhealthy)

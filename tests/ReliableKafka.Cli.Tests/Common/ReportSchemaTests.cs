@@ -84,9 +84,9 @@ public sealed class ReportSchemaTests
     [Fact]
     public async Task An_outbox_list_document_has_every_property_its_schema_lists()
     {
-        var (path, _) = await ReliableKafka.Cli.Tests.Outbox.OutboxCommandTests.BlockedOutboxAsync();
+        await using var outbox = await ReliableKafka.Cli.Tests.Outbox.BlockedOutbox.CreateAsync("sqlite");
 
-        var run = await RkInProcess.RunAsync("outbox", "list", "--sqlite", path, "--json");
+        var run = await outbox.RkAsync("outbox", "list", "--json");
 
         Assert.Equal(1, run.ExitCode);
         AssertHasSchemaProperties("outbox-list", JsonNode.Parse(run.Stdout)!);
