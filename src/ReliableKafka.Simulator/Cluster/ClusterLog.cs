@@ -10,4 +10,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "The ISR check of {Topic}-{Partition} failed; the other partitions go on")]
     public static partial void IsrCheckFailed(ILogger logger, string topic, int partition, Exception exception);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "The transaction coordinator's round (timeouts, markers) failed; it runs again at the next replication round")]
+    public static partial void TransactionTickFailed(ILogger logger, Exception exception);
 }

@@ -36,6 +36,52 @@ public enum TruthEventKind
 
     /// <summary>A produce request was answered with an error (for example NOT_ENOUGH_REPLICAS); <see cref="TruthEvent.Error"/> names it.</summary>
     Refused,
+
+    /// <summary>A transaction began: its producer added the first partition or group (<see cref="TruthEvent.TransactionalId"/>).</summary>
+    TransactionBegun,
+
+    /// <summary>A partition (<see cref="TruthEvent.Topic"/>, <see cref="TruthEvent.Partition"/>) joined a transaction.</summary>
+    PartitionAddedToTransaction,
+
+    /// <summary>The coordinator decided a transaction's outcome (<see cref="TruthEvent.Outcome"/>, <see cref="TruthEvent.Cause"/>); its markers follow.</summary>
+    TransactionDecided,
+
+    /// <summary>A partition leader appended a transaction marker (<see cref="TruthEvent.Outcome"/>) at <see cref="TruthEvent.FirstOffset"/>.</summary>
+    MarkerWritten,
+
+    /// <summary>Every marker of a transaction is written and replicated: the transaction is complete.</summary>
+    TransactionCompleted,
+
+    /// <summary>A transactional id got a new producer epoch: the instance with the older one is fenced.</summary>
+    ProducerFenced,
+
+    /// <summary>A transaction stayed open longer than its transaction.timeout.ms: the coordinator aborts it and fences its producer.</summary>
+    TransactionTimedOut,
+}
+
+/// <summary>How a transaction ends (the <see cref="TruthEvent.Outcome"/> of transaction events).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TransactionOutcome>))]
+public enum TransactionOutcome
+{
+    /// <summary>Committed: read_committed consumers see its records.</summary>
+    Commit,
+
+    /// <summary>Aborted: read_committed consumers skip its records.</summary>
+    Abort,
+}
+
+/// <summary>Why the coordinator decided a transaction (the <see cref="TruthEvent.Cause"/> of a <see cref="TruthEventKind.TransactionDecided"/> event).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TransactionCause>))]
+public enum TransactionCause
+{
+    /// <summary>Its producer asked (EndTxn).</summary>
+    Requested,
+
+    /// <summary>A new instance with the same transactional id started (InitProducerId): the open transaction is aborted.</summary>
+    Fenced,
+
+    /// <summary>It stayed open longer than its transaction.timeout.ms.</summary>
+    TimedOut,
 }
 
 /// <summary>How a partition got its leader (the <see cref="TruthEvent.Election"/> of an <see cref="TruthEventKind.Elected"/> event).</summary>
@@ -114,6 +160,9 @@ public enum BrokerStateChange
 /// <see cref="LastSequence"/>; Elected: <see cref="Election"/>, <see cref="Isr"/> and, when the leader left (a
 /// controlled shutdown, a crash, a fence), <see cref="PreviousLeader"/>; IsrChanged: <see cref="IsrChange"/> and <see cref="Isr"/>; Truncated:
 /// <see cref="Leader"/>; BrokerStateChanged: <see cref="BrokerState"/>; ErrorInjected and ResponseDropped: <see cref="Api"/>.
+/// The transaction events set <see cref="TransactionalId"/>, <see cref="ProducerId"/> and <see cref="ProducerEpoch"/>;
+/// TransactionDecided, MarkerWritten and TransactionCompleted also <see cref="Outcome"/>, TransactionDecided <see cref="Cause"/>;
+/// <see cref="Broker"/> is the coordinator, except for MarkerWritten (the partition leader).
 /// </summary>
 /// <param name="Sequence">Order of the event in the cluster.</param>
 /// <param name="At">When it happened.</param>
@@ -186,6 +235,22 @@ public sealed record TruthEvent(
     /// <summary>The last producer sequence of a deduplicated retry (Deduplicated).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? LastSequence { get; init; }
+
+    /// <summary>The transactional id (transaction events).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TransactionalId { get; init; }
+
+    /// <summary>The producer epoch (transaction events; ProducerFenced: the new one).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public short? ProducerEpoch { get; init; }
+
+    /// <summary>Commit or abort (TransactionDecided, MarkerWritten, TransactionCompleted).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TransactionOutcome? Outcome { get; init; }
+
+    /// <summary>Why the transaction was decided (TransactionDecided).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TransactionCause? Cause { get; init; }
 }
 
 /// <summary>The cluster's record of every append, acknowledgement, truncation and election. Thread-safe.</summary>

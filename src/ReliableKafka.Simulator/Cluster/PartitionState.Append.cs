@@ -43,14 +43,13 @@ internal sealed partial class PartitionState
                 }
             }
 
-            var baseOffset = leader.Log.LogEndOffset;
-            RecordBatch.SetBaseOffset(batch.Data, baseOffset);
-            RecordBatch.SetPartitionLeaderEpoch(batch.Data, LeaderEpoch);
-            var stored = new StoredBatch(baseOffset, baseOffset + batch.LastOffsetDelta, LeaderEpoch, batch.ProducerId, batch.ProducerEpoch,
-                batch.BaseSequence, lastSequence, batch.Data, _time.GetUtcNow());
-            leader.Log.Append(stored);
-            leader.Producers.Record(stored);
-            leader.LastCaughtUp = stored.AppendedAt;
+            if (batch.ProducerId >= 0 && !batch.IsTransactional && leader.Transactions.IsOpen(batch.ProducerId))
+            {
+                // Kafka's ProducerAppendInfo: a producer with a transaction open here may only write to it.
+                return new AppendResult(KafkaErrorCode.InvalidTxnState, -1, -1, false);
+            }
+
+            var stored = AppendLocked(leader, batch.Data, batch.ProducerId, batch.ProducerEpoch, batch.BaseSequence, lastSequence, batch.LastOffsetDelta);
             _truth.Add(TruthEventKind.Appended, Topic, Index, brokerId, stored.BaseOffset, stored.LastOffset, LeaderEpoch, batch.ProducerId, $"acks={acks}", e => e with { Acks = acks });
             result = new AppendResult(KafkaErrorCode.None, stored.BaseOffset, stored.LastOffset, false);
             advanced = UpdateHighWatermarkLocked(out var completed);
@@ -64,6 +63,19 @@ internal sealed partial class PartitionState
         }
 
         return result;
+    }
+
+    /// <summary>Puts a batch at the leader's log end: offsets and leader epoch patched, producer and transaction state kept.</summary>
+    private StoredBatch AppendLocked(Replica leader, byte[] data, long producerId, short producerEpoch, int baseSequence, int lastSequence, int lastOffsetDelta)
+    {
+        var baseOffset = leader.Log.LogEndOffset;
+        RecordBatch.SetBaseOffset(data, baseOffset);
+        RecordBatch.SetPartitionLeaderEpoch(data, LeaderEpoch);
+        var stored = new StoredBatch(baseOffset, baseOffset + lastOffsetDelta, LeaderEpoch, producerId, producerEpoch, baseSequence, lastSequence, data, _time.GetUtcNow());
+        leader.Log.Append(stored);
+        leader.Track(stored);
+        leader.LastCaughtUp = stored.AppendedAt;
+        return stored;
     }
 
     /// <summary>

@@ -197,7 +197,7 @@ internal sealed partial class PartitionState
             return;
         }
 
-        follower.Producers.Rebuild(follower.Log.Batches);
+        follower.RebuildState();
         _truth.Add(TruthEventKind.Truncated, Topic, Index, follower.BrokerId, removed[0].BaseOffset, removed[^1].LastOffset, LeaderEpoch,
             detail: $"broker {follower.BrokerId} truncated offsets {removed[0].BaseOffset}-{removed[^1].LastOffset} to follow broker {leader.BrokerId} in epoch {LeaderEpoch}",
             typed: e => e with { Leader = leader.BrokerId });

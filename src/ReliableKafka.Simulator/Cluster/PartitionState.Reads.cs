@@ -4,16 +4,20 @@ namespace ReliableKafka.Simulator.Cluster;
 
 internal sealed partial class PartitionState
 {
-    /// <summary>The leader's log start offset and high watermark (ListOffsets earliest and latest).</summary>
+    /// <summary>
+    /// The leader's log start offset and its latest readable offset (ListOffsets earliest and latest): the high
+    /// watermark, or the last stable offset when <paramref name="readCommitted"/>.
+    /// </summary>
     /// <param name="brokerId">The broker asked.</param>
     /// <param name="currentLeaderEpoch">The leader epoch the client knows, or -1 to skip the check.</param>
-    public (KafkaErrorCode Error, long LogStartOffset, long HighWatermark) Offsets(int brokerId, int currentLeaderEpoch = -1)
+    /// <param name="readCommitted">True for isolation level read_committed.</param>
+    public (KafkaErrorCode Error, long LogStartOffset, long Latest) Offsets(int brokerId, int currentLeaderEpoch = -1, bool readCommitted = false)
     {
         lock (_gate)
         {
             return LeaderCheckLocked(brokerId, currentLeaderEpoch) is var error and not KafkaErrorCode.None
                 ? (error, -1, -1)
-                : (KafkaErrorCode.None, _replicas[Leader].Log.LogStartOffset, HighWatermark);
+                : (KafkaErrorCode.None, _replicas[Leader].Log.LogStartOffset, readCommitted ? LastStableOffsetLocked() : HighWatermark);
         }
     }
 
@@ -35,12 +39,16 @@ internal sealed partial class PartitionState
         }
     }
 
-    /// <summary>What a consumer fetch at <paramref name="offset"/> gets from <paramref name="brokerId"/>: batches below the high watermark.</summary>
+    /// <summary>
+    /// What a consumer fetch at <paramref name="offset"/> gets from <paramref name="brokerId"/>: batches below the high
+    /// watermark, or for read_committed below the last stable offset, with the aborted transactions they touch.
+    /// </summary>
     /// <param name="brokerId">The broker asked.</param>
     /// <param name="offset">The fetch offset.</param>
     /// <param name="maxBytes">The partition's byte budget (at least one batch is returned).</param>
     /// <param name="currentLeaderEpoch">The leader epoch the client knows, or -1 to skip the check.</param>
-    public ConsumerRead ReadForConsumer(int brokerId, long offset, int maxBytes, int currentLeaderEpoch = -1)
+    /// <param name="readCommitted">True for isolation level read_committed.</param>
+    public ConsumerRead ReadForConsumer(int brokerId, long offset, int maxBytes, int currentLeaderEpoch = -1, bool readCommitted = false)
     {
         lock (_gate)
         {
@@ -52,10 +60,15 @@ internal sealed partial class PartitionState
             var log = _replicas[Leader].Log;
             if (offset < log.LogStartOffset || offset > log.LogEndOffset)
             {
-                return new ConsumerRead(KafkaErrorCode.OffsetOutOfRange, HighWatermark, log.LogStartOffset, []);
+                return new ConsumerRead(KafkaErrorCode.OffsetOutOfRange, HighWatermark, log.LogStartOffset, [], LastStableOffsetLocked());
             }
 
-            return new ConsumerRead(KafkaErrorCode.None, HighWatermark, log.LogStartOffset, log.Read(offset, HighWatermark, maxBytes));
+            var stable = LastStableOffsetLocked();
+            var batches = log.Read(offset, readCommitted ? stable : HighWatermark, maxBytes);
+            var aborted = readCommitted
+                ? _replicas[Leader].Transactions.AbortedBetween(offset, batches.Count == 0 ? offset : batches[^1].LastOffset + 1)
+                : null;
+            return new ConsumerRead(KafkaErrorCode.None, HighWatermark, log.LogStartOffset, batches, stable, aborted);
         }
     }
 

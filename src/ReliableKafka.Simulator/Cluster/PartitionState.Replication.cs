@@ -44,7 +44,7 @@ internal sealed partial class PartitionState
                 }
 
                 follower.Log.Append(batch);
-                follower.Producers.Record(batch);
+                follower.Track(batch);
                 copied++;
             }
 

@@ -3,7 +3,11 @@ using ReliableKafka.Simulator.Protocol;
 namespace ReliableKafka.Simulator.Cluster;
 
 /// <summary>A batch a leader is asked to append: a private copy of the raw v2 bytes and its producer fields.</summary>
-internal sealed record IncomingBatch(byte[] Data, long ProducerId, short ProducerEpoch, int BaseSequence, int LastOffsetDelta);
+internal sealed record IncomingBatch(byte[] Data, long ProducerId, short ProducerEpoch, int BaseSequence, int LastOffsetDelta)
+{
+    /// <summary>True when the batch belongs to a transaction (attribute bit 4).</summary>
+    public bool IsTransactional => (System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(Data.AsSpan(RecordBatch.AttributesOffset)) & RecordBatch.TransactionalFlag) != 0;
+}
 
 /// <summary>The result of a leader append.</summary>
 /// <param name="Error">None, or why nothing was appended.</param>
@@ -13,7 +17,13 @@ internal sealed record IncomingBatch(byte[] Data, long ProducerId, short Produce
 internal readonly record struct AppendResult(KafkaErrorCode Error, long BaseOffset, long LastOffset, bool Duplicate);
 
 /// <summary>What a consumer fetch gets from the leader.</summary>
-internal readonly record struct ConsumerRead(KafkaErrorCode Error, long HighWatermark, long LogStartOffset, IReadOnlyList<StoredBatch> Batches);
+/// <param name="Error">None, or why nothing was read.</param>
+/// <param name="HighWatermark">The high watermark.</param>
+/// <param name="LogStartOffset">The log start offset.</param>
+/// <param name="Batches">The batches read: below the high watermark, or below the last stable offset for read_committed.</param>
+/// <param name="LastStableOffset">The last stable offset (the high watermark when no transaction is open).</param>
+/// <param name="AbortedTransactions">For read_committed: the aborted transactions the batches touch; null otherwise.</param>
+internal readonly record struct ConsumerRead(KafkaErrorCode Error, long HighWatermark, long LogStartOffset, IReadOnlyList<StoredBatch> Batches, long LastStableOffset = -1, IReadOnlyList<AbortedTransaction>? AbortedTransactions = null);
 
 /// <summary>
 /// One partition across its replicas, with Kafka's replication semantics: each replica keeps its own log; the leader's
@@ -139,7 +149,7 @@ internal sealed partial class PartitionState
                     replica.Log.Append(batch);
                 }
 
-                replica.Producers.Rebuild(replica.Log.Batches);
+                replica.RebuildState();
                 replica.MustCheckDivergence = brokerId != Leader;
             }
 

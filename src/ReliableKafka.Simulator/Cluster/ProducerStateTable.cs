@@ -84,6 +84,13 @@ internal sealed class ProducerStateTable
             entry.Batches.Clear();
         }
 
+        if (batch.IsControl)
+        {
+            // A transaction marker carries the producer's epoch (a fenced transaction's marker a newer one) but no
+            // sequence: it moves the epoch on and leaves the batches alone, as Kafka's appendEndTxnMarker does.
+            return;
+        }
+
         entry.Batches.Add(new BatchMetadata(batch.BaseSequence, batch.LastSequence, batch.BaseOffset, batch.LastOffset));
         if (entry.Batches.Count > BatchesToRetain)
         {

@@ -9,6 +9,9 @@ internal sealed class Replica(int brokerId)
 
     public ProducerStateTable Producers { get; } = new();
 
+    /// <summary>The transactions open in this replica's log, and the aborted ones (read_committed reads).</summary>
+    public TransactionIndex Transactions { get; } = new();
+
     /// <summary>False while its broker is down.</summary>
     public bool Online { get; set; } = true;
 
@@ -23,4 +26,18 @@ internal sealed class Replica(int brokerId)
 
     /// <summary>When true, the follower fetches nothing (a stopped follower).</summary>
     public bool ReplicationStopped { get; set; }
+
+    /// <summary>Takes a batch just added to <see cref="Log"/> into the producer and transaction state.</summary>
+    public void Track(StoredBatch batch)
+    {
+        Producers.Record(batch);
+        Transactions.Record(batch);
+    }
+
+    /// <summary>Rebuilds the producer and transaction state from <see cref="Log"/> (after a truncation or a restore).</summary>
+    public void RebuildState()
+    {
+        Producers.Rebuild(Log.Batches);
+        Transactions.Rebuild(Log.Batches);
+    }
 }

@@ -69,9 +69,10 @@ internal sealed partial class RequestHandler
                     continue;
                 }
 
+                // read_committed (isolation level 1, v2+) reads up to the last stable offset, as its fetches do.
                 var (error, logStart, highWatermark) = Injected(broker, ApiKey.ListOffsets, topic.Name, requested.PartitionIndex) is var injected and not KafkaErrorCode.None
                     ? (injected, -1, -1)
-                    : partition.Offsets(broker.Id, requested.CurrentLeaderEpoch);
+                    : partition.Offsets(broker.Id, requested.CurrentLeaderEpoch, request.IsolationLevel == ReadCommitted);
                 if (error != KafkaErrorCode.None)
                 {
                     entry.ErrorCode = error;
@@ -109,6 +110,9 @@ internal sealed partial class RequestHandler
 
         return highWatermark;
     }
+
+    /// <summary>Isolation level read_committed in Fetch (v4+) and ListOffsets (v2+).</summary>
+    private const sbyte ReadCommitted = 1;
 
     private async Task<FetchResponse> FetchAsync(BrokerNode broker, FetchRequest request, CancellationToken token)
     {
@@ -154,7 +158,7 @@ internal sealed partial class RequestHandler
                     LastStableOffset = -1,
                     LogStartOffset = -1,
                     PreferredReadReplica = -1,
-                    AbortedTransactions = [],
+                    AbortedTransactions = request.IsolationLevel == ReadCommitted ? [] : null,
                     Records = ReadOnlyMemory<byte>.Empty,
                 };
                 topicResponse.Partitions.Add(entry);
@@ -168,10 +172,14 @@ internal sealed partial class RequestHandler
 
                 var read = Injected(broker, ApiKey.Fetch, topic.Topic, requested.Partition) is var injected and not KafkaErrorCode.None
                     ? new ConsumerRead(injected, -1, -1, [])
-                    : partition.ReadForConsumer(broker.Id, requested.FetchOffset, Math.Min(requested.PartitionMaxBytes, Math.Max(1, budget - total)), requested.CurrentLeaderEpoch);
+                    : partition.ReadForConsumer(broker.Id, requested.FetchOffset, Math.Min(requested.PartitionMaxBytes, Math.Max(1, budget - total)), requested.CurrentLeaderEpoch, request.IsolationLevel == ReadCommitted);
                 entry.ErrorCode = read.Error;
                 entry.HighWatermark = read.HighWatermark;
-                entry.LastStableOffset = read.HighWatermark;
+                entry.LastStableOffset = read.LastStableOffset;
+
+                // As Kafka: the aborted transactions go to read_committed fetches only (null otherwise; librdkafka
+                // logs an error when a read_uncommitted fetch gets a list).
+                entry.AbortedTransactions = read.AbortedTransactions?.Select(static a => new FetchResponse.AbortedTransaction { ProducerId = a.ProducerId, FirstOffset = a.FirstOffset }).ToList();
                 entry.LogStartOffset = read.LogStartOffset;
                 if (read.Error != KafkaErrorCode.None)
                 {

@@ -2,7 +2,7 @@ using ReliableKafka.Simulator.Protocol;
 
 namespace ReliableKafka.Simulator.Cluster;
 
-/// <summary>Produce and InitProducerId: appends to partition leaders, idempotent producers without transactions.</summary>
+/// <summary>Produce and InitProducerId: appends to partition leaders; idempotent and transactional producers.</summary>
 internal sealed partial class RequestHandler
 {
     /// <summary>Produce, in its non-flexible versions: one v2 record batch per partition; acks 0, 1 and all.</summary>
@@ -11,14 +11,38 @@ internal sealed partial class RequestHandler
             ? Respond(header, response)
             : null);
 
-    /// <summary>InitProducerId, in its non-flexible versions: a new cluster-unique producer id, epoch 0.</summary>
+    /// <summary>
+    /// InitProducerId, in its non-flexible versions: without a transactional id a new cluster-unique producer id at
+    /// epoch 0 (any broker answers); with one, the transaction coordinator's producer id and a new epoch.
+    /// </summary>
     private static readonly ApiRegistration InitProducerIdApi = new(ApiKey.InitProducerId, 0, 1, static (handler, broker, header, body, _) =>
+        Done(Respond(header, handler.InitProducerId(broker, InitProducerIdRequest.Read(ref body, header.ApiVersion)))));
+
+    private InitProducerIdResponse InitProducerId(BrokerNode broker, InitProducerIdRequest request)
     {
-        InitProducerIdRequest.Read(ref body, header.ApiVersion);
-        return Done(Respond(header, handler.Injected(broker, ApiKey.InitProducerId) is var error and not KafkaErrorCode.None
-            ? new InitProducerIdResponse { ErrorCode = error, ProducerId = -1, ProducerEpoch = -1 }
-            : new InitProducerIdResponse { ProducerId = handler._cluster.NextProducerId(), ProducerEpoch = 0 }));
-    });
+        if (Injected(broker, ApiKey.InitProducerId) is var injected and not KafkaErrorCode.None)
+        {
+            return new InitProducerIdResponse { ErrorCode = injected, ProducerId = -1, ProducerEpoch = -1 };
+        }
+
+        if (request.TransactionalId is not { } transactionalId)
+        {
+            return new InitProducerIdResponse { ProducerId = _cluster.NextProducerId(), ProducerEpoch = 0 };
+        }
+
+        if (transactionalId.Length == 0)
+        {
+            return new InitProducerIdResponse { ErrorCode = KafkaErrorCode.InvalidRequest, ProducerId = -1, ProducerEpoch = -1 };
+        }
+
+        if (!IsCoordinator(broker, transactionalId))
+        {
+            return new InitProducerIdResponse { ErrorCode = KafkaErrorCode.NotCoordinator, ProducerId = -1, ProducerEpoch = -1 };
+        }
+
+        var (error, producerId, epoch) = _cluster.TransactionCoordinator.InitProducerId(broker.Id, transactionalId, request.TransactionTimeoutMs);
+        return new InitProducerIdResponse { ErrorCode = error, ProducerId = producerId, ProducerEpoch = epoch };
+    }
 
     private async Task<ProduceResponse?> ProduceAsync(BrokerNode broker, ProduceRequest request, short version, CancellationToken token)
     {
@@ -39,7 +63,7 @@ internal sealed partial class RequestHandler
                     : partition is null ? KafkaErrorCode.UnknownTopicOrPartition
                     : Injected(broker, ApiKey.Produce, topic.Name, data.Index) is var injected and not KafkaErrorCode.None ? injected
                     : ValidateBatch(data.Records, version, out var incoming) is { Error: not KafkaErrorCode.None } invalid ? Refuse(entry, invalid)
-                    : Append(broker, partition, incoming!, request.Acks, entry, waits);
+                    : Append(broker, partition, incoming!, request, entry, waits);
                 failed |= entry.ErrorCode != KafkaErrorCode.None;
             }
         }
@@ -85,15 +109,20 @@ internal sealed partial class RequestHandler
         return response;
     }
 
-    private static KafkaErrorCode Append(
+    private KafkaErrorCode Append(
         BrokerNode broker,
         PartitionState partition,
         IncomingBatch incoming,
-        short acks,
+        ProduceRequest request,
         ProduceResponse.PartitionProduceResponse entry,
         List<(ProduceResponse.PartitionProduceResponse, PartitionState, Task<KafkaErrorCode>)> waits)
     {
-        var result = partition.AppendAsLeader(broker.Id, incoming, acks);
+        var acks = request.Acks;
+
+        // A transactional batch is checked against its transaction first (epoch, partition added), as Kafka 3.6+ does.
+        var result = incoming.IsTransactional
+            ? _cluster.TransactionCoordinator.AppendTransactional(request.TransactionalId, partition, broker.Id, incoming, acks)
+            : partition.AppendAsLeader(broker.Id, incoming, acks);
         if (result.Error != KafkaErrorCode.None)
         {
             return result.Error;

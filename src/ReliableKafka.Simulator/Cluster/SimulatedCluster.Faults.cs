@@ -46,6 +46,8 @@ public sealed partial class SimulatedCluster
                 return Faults().InjectError(error.Api, error.Error, AtLeast(fault, "count", error.Count, 1), error.Topic, error.Partition);
             case PauseBroker:
                 return Faults().Pause();
+            case HoldTransactionMarkers:
+                return Faults().HoldTransactionMarkers();
             case CutNetwork cut:
                 return Faults().CutNetwork(cut.ClientId, cut.Mode);
             case LagFollower lag:

@@ -32,6 +32,7 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
         _time = options.TimeProvider ?? TimeProvider.System;
         Truth = new GroundTruth(_time);
         Handler = new RequestHandler(this);
+        TransactionCoordinator = new TransactionCoordinator(this);
     }
 
     /// <summary>Every append, acknowledgement, truncation and election so far.</summary>
@@ -47,6 +48,9 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
     public SimulatedClusterOptions Options => _options;
 
     internal RequestHandler Handler { get; }
+
+    /// <summary>The state of every transactional id (cluster-wide, as Kafka's replicated __transaction_state).</summary>
+    internal TransactionCoordinator TransactionCoordinator { get; }
 
     internal TimeProvider Time => _time;
 
@@ -128,7 +132,15 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
             t.Settings,
             [.. t.Partitions.Select(static p => new PartitionSnapshot(
                 p.Index, p.Leader, p.LeaderEpoch, [.. p.ReplicaIds], [.. p.Isr], p.HighWatermark,
-                p.ReplicaIds.ToDictionary(static id => id, id => p.LogEndOffset(id))))]))]);
+                p.ReplicaIds.ToDictionary(static id => id, id => p.LogEndOffset(id)), p.LastStableOffset))]))]);
+
+    /// <summary>
+    /// Every transactional id the transaction coordinator knows: its producer id and epoch, its state (Ongoing,
+    /// PrepareCommit, CompleteAbort...), how long the open transaction has been open, its partitions and the markers
+    /// still to write. A transaction open long after it began is what holds read_committed consumers back.
+    /// </summary>
+    /// <returns>The ids, in order.</returns>
+    public IReadOnlyList<TransactionSnapshot> DescribeTransactions() => TransactionCoordinator.Snapshot();
 
     /// <summary>Stops every broker, and saves the logs when <see cref="SimulatedClusterOptions.DataDirectory"/> is set.</summary>
     /// <returns>A task that completes when stopped.</returns>
@@ -324,6 +336,16 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
                 }
             }
 
+            try
+            {
+                // The transaction coordinators' work: timeouts, and the markers of decided transactions.
+                TransactionCoordinator.Tick();
+            }
+            catch (Exception e)
+            {
+                ClusterLog.TransactionTickFailed(log, e);
+            }
+
             if (_time.GetElapsedTime(lastIsrCheck) >= IsrCheckInterval)
             {
                 lastIsrCheck = _time.GetTimestamp();
@@ -397,4 +419,8 @@ public sealed record TopicSnapshot(string Name, TopicSettings Settings, IReadOnl
 /// <param name="Isr">The in-sync replicas.</param>
 /// <param name="HighWatermark">The high watermark.</param>
 /// <param name="LogEndOffsets">Each replica's log end offset.</param>
-public sealed record PartitionSnapshot(int Partition, int Leader, int LeaderEpoch, IReadOnlyList<int> Replicas, IReadOnlyList<int> Isr, long HighWatermark, IReadOnlyDictionary<int, long> LogEndOffsets);
+/// <param name="LastStableOffset">
+/// The last stable offset: read_committed consumers read below it. The high watermark, unless a transaction is open (or
+/// its marker not yet replicated): then the first offset of the oldest such transaction.
+/// </param>
+public sealed record PartitionSnapshot(int Partition, int Leader, int LeaderEpoch, IReadOnlyList<int> Replicas, IReadOnlyList<int> Isr, long HighWatermark, IReadOnlyDictionary<int, long> LogEndOffsets, long LastStableOffset = -1);

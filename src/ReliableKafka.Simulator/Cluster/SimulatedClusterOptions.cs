@@ -29,6 +29,12 @@ public sealed class SimulatedClusterOptions
     /// </summary>
     public TimeSpan BrokerSessionTimeout { get; set; } = TimeSpan.FromSeconds(9);
 
+    /// <summary>
+    /// transaction.max.timeout.ms: the longest transaction.timeout.ms a transactional producer may ask for; a longer one
+    /// is refused with INVALID_TRANSACTION_TIMEOUT. The default is 15 minutes, as in Kafka.
+    /// </summary>
+    public TimeSpan TransactionMaxTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The cluster id Metadata reports. The default is "reliablekafka-simulator".</summary>
     public string ClusterId { get; set; } = "reliablekafka-simulator";
 

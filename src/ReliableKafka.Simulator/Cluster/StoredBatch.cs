@@ -20,4 +20,12 @@ internal sealed record StoredBatch(
 
     /// <summary>True when the batch came from an idempotent producer.</summary>
     public bool IsIdempotent => ProducerId >= 0;
+
+    /// <summary>True when the batch belongs to a transaction (attribute bit 4): data or a marker.</summary>
+    public bool IsTransactional => (Attributes & Protocol.RecordBatch.TransactionalFlag) != 0;
+
+    /// <summary>True for a control batch (attribute bit 5): a transaction marker.</summary>
+    public bool IsControl => (Attributes & Protocol.RecordBatch.ControlFlag) != 0;
+
+    private short Attributes => System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(Data.Span[Protocol.RecordBatch.AttributesOffset..]);
 }

@@ -22,6 +22,7 @@ namespace ReliableKafka.Simulator.Control;
 [JsonDerivedType(typeof(ShutdownBroker), FaultKinds.Shutdown)]
 [JsonDerivedType(typeof(RestartBroker), FaultKinds.Restart)]
 [JsonDerivedType(typeof(MoveLeader), FaultKinds.MoveLeader)]
+[JsonDerivedType(typeof(HoldTransactionMarkers), FaultKinds.HoldMarkers)]
 public abstract record Fault(int Broker)
 {
     /// <summary>The kind, as <c>"kind"</c> names it in JSON.</summary>
@@ -62,6 +63,9 @@ public static class FaultKinds
     /// <summary><see cref="Control.MoveLeader"/>.</summary>
     public const string MoveLeader = "move-leader";
 
+    /// <summary><see cref="HoldTransactionMarkers"/>.</summary>
+    public const string HoldMarkers = "hold-markers";
+
     /// <summary>Every kind with an example body, in the order the documentation lists them.</summary>
     public static IReadOnlyList<(string Kind, string Example)> All { get; } =
     [
@@ -75,6 +79,7 @@ public static class FaultKinds
         (Shutdown, """{"kind":"shutdown","broker":2}"""),
         (Restart, """{"kind":"restart","broker":2}"""),
         (MoveLeader, """{"kind":"move-leader","topic":"t","partition":0,"broker":3}"""),
+        (HoldMarkers, """{"kind":"hold-markers","broker":1}"""),
     ];
 
     /// <summary>The example body of a kind; null for an unknown kind.</summary>
@@ -229,4 +234,17 @@ public sealed record MoveLeader(int Broker, string Topic, int Partition = 0) : F
     /// <inheritdoc />
     [JsonIgnore]
     public override string Kind => FaultKinds.MoveLeader;
+}
+
+/// <summary>
+/// Holds the transaction markers the broker writes as a transaction coordinator: a decided transaction stays in
+/// PrepareCommit or PrepareAbort, and read_committed consumers wait behind it, until the fault ends or the transactional
+/// id moves to another coordinator (a crash of this broker), which writes them.
+/// </summary>
+/// <param name="Broker">The coordinator's broker.</param>
+public sealed record HoldTransactionMarkers(int Broker) : Fault(Broker)
+{
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override string Kind => FaultKinds.HoldMarkers;
 }

@@ -92,6 +92,15 @@ public sealed class BrokerFaults
     }
 
     /// <summary>
+    /// Holds the transaction markers this broker writes as a transaction coordinator: decided transactions wait in
+    /// PrepareCommit or PrepareAbort (read_committed consumers wait behind them) until the fault ends, or until their
+    /// transactional id moves to another coordinator (this broker crashes), which writes them.
+    /// </summary>
+    /// <returns>The fault.</returns>
+    public FaultHandle HoldTransactionMarkers() =>
+        Add(new Entry(EntryKind.HoldMarkers), FaultKinds.HoldMarkers, $"hold the transaction markers broker {_broker} writes as a coordinator", null);
+
+    /// <summary>
     /// Pauses the broker, like SIGSTOP: connections stay open and nothing is answered, it stops replicating, and after
     /// <see cref="Cluster.SimulatedClusterOptions.BrokerSessionTimeout"/> the cluster fences it (its partitions elect
     /// other leaders). Removing the fault resumes it: held requests are answered, and it rejoins as a follower.
@@ -160,6 +169,23 @@ public sealed class BrokerFaults
             return true;
         });
         return code;
+    }
+
+    /// <summary>True while a fault holds the transaction markers this broker writes as a coordinator.</summary>
+    internal bool HoldsTransactionMarkers
+    {
+        get
+        {
+            foreach (var entry in Volatile.Read(ref _entries))
+            {
+                if (entry.Kind == EntryKind.HoldMarkers && entry.Handle.IsActive)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>The total delay for a response of this API.</summary>
@@ -238,6 +264,7 @@ public sealed class BrokerFaults
 
     private enum EntryKind
     {
+        HoldMarkers,
         DropProduceResponse,
         Delay,
         Error,

@@ -37,6 +37,31 @@ internal sealed partial class GroupCoordinator
         }
     }
 
+    /// <summary>
+    /// Checks the member behind a TxnOffsetCommit (v3 carries its generation and member id, KIP-447) as an OffsetCommit's:
+    /// a producer that sends offsets for a generation the group has left behind is refused, so a zombie's offsets never land.
+    /// </summary>
+    public KafkaErrorCode ValidateTransactionalCommit(string groupId, int generationId, string memberId, string? groupInstanceId)
+    {
+        lock (_gate)
+        {
+            return ValidateCommit(new OffsetCommitRequest { GroupId = groupId, GenerationIdOrMemberEpoch = generationId, MemberId = memberId, GroupInstanceId = groupInstanceId }, Now);
+        }
+    }
+
+    /// <summary>Stores the offsets of a committed transaction (the coordinator calls it once every marker is written).</summary>
+    public void ApplyTransactionalOffsets(string groupId, IReadOnlyDictionary<(string Topic, int Partition), CommittedOffset> offsets)
+    {
+        lock (_gate)
+        {
+            var group = GetOrCreate(groupId);
+            foreach (var (partition, offset) in offsets)
+            {
+                group.Offsets[partition] = offset;
+            }
+        }
+    }
+
     /// <summary>Committed offsets; -1 for partitions without one; every committed partition when Topics is null (v2+).</summary>
     public OffsetFetchResponse FetchOffsets(OffsetFetchRequest request)
     {
