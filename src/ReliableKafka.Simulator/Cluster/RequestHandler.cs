@@ -5,7 +5,7 @@ namespace ReliableKafka.Simulator.Cluster;
 /// <summary>
 /// Turns one request into one response frame (or none, for acks=0), following Kafka's broker semantics. Each API is
 /// registered once, at the top of the file that handles it (<c>RequestHandler.Produce.cs</c>, <c>.Fetch.cs</c>,
-/// <c>.Metadata.cs</c>, <c>.Groups.cs</c>, <c>.Topics.cs</c>, <c>.Configs.cs</c>), with the versions it accepts;
+/// <c>.Metadata.cs</c>, <c>.Groups.cs</c>, <c>.Topics.cs</c>, <c>.Configs.cs</c>, <c>.Transactions.cs</c>), with the versions it accepts;
 /// <see cref="ApiRegistry"/> collects them. A malformed request throws <see cref="KafkaProtocolException"/>, a request
 /// for an API or version not served throws <see cref="UnsupportedRequestException"/>, and its connection is closed.
 /// </summary>
@@ -35,6 +35,10 @@ internal sealed partial class RequestHandler(SimulatedCluster cluster)
         DeleteTopicsApi,
         CreatePartitionsApi,
         DescribeConfigsApi,
+        AddPartitionsToTxnApi,
+        AddOffsetsToTxnApi,
+        EndTxnApi,
+        TxnOffsetCommitApi,
     ];
 
     /// <summary>Answers one request whose header the connection has read; <paramref name="body"/> is positioned after it.</summary>

@@ -41,6 +41,14 @@ public enum ApiKey : short
     InitProducerId = 22,
     /// <summary>The OffsetForLeaderEpoch API (key 23).</summary>
     OffsetForLeaderEpoch = 23,
+    /// <summary>The AddPartitionsToTxn API (key 24).</summary>
+    AddPartitionsToTxn = 24,
+    /// <summary>The AddOffsetsToTxn API (key 25).</summary>
+    AddOffsetsToTxn = 25,
+    /// <summary>The EndTxn API (key 26).</summary>
+    EndTxn = 26,
+    /// <summary>The TxnOffsetCommit API (key 28).</summary>
+    TxnOffsetCommit = 28,
     /// <summary>The DescribeConfigs API (key 32).</summary>
     DescribeConfigs = 32,
     /// <summary>The CreatePartitions API (key 37).</summary>

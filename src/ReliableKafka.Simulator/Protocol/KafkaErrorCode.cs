@@ -109,6 +109,12 @@ public enum KafkaErrorCode : short
     InvalidTransactionTimeout = 50,
     /// <summary>CONCURRENT_TRANSACTIONS (51).</summary>
     ConcurrentTransactions = 51,
+    /// <summary>TRANSACTION_COORDINATOR_FENCED (52).</summary>
+    TransactionCoordinatorFenced = 52,
+    /// <summary>TRANSACTIONAL_ID_AUTHORIZATION_FAILED (53).</summary>
+    TransactionalIdAuthorizationFailed = 53,
+    /// <summary>OPERATION_NOT_ATTEMPTED (55).</summary>
+    OperationNotAttempted = 55,
     /// <summary>KAFKA_STORAGE_ERROR (56).</summary>
     KafkaStorageError = 56,
     /// <summary>UNKNOWN_PRODUCER_ID (59).</summary>

@@ -144,8 +144,8 @@ public sealed class ControlApiTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{"kind":"meteor","broker":2}""", "Unknown fault kind 'meteor'; use one of drop-produce-responses, delay, error, pause, network-cut, follower-lag, crash, shutdown, restart, move-leader.")]
-    [InlineData("""{"broker":2}""", "Give a \"kind\": one of drop-produce-responses, delay, error, pause, network-cut, follower-lag, crash, shutdown, restart, move-leader.")]
+    [InlineData("""{"kind":"meteor","broker":2}""", "Unknown fault kind 'meteor'; use one of drop-produce-responses, delay, error, pause, network-cut, follower-lag, crash, shutdown, restart, move-leader, hold-markers.")]
+    [InlineData("""{"broker":2}""", "Give a \"kind\": one of drop-produce-responses, delay, error, pause, network-cut, follower-lag, crash, shutdown, restart, move-leader, hold-markers.")]
     [InlineData("""[1,2]""", "Send a JSON object such as {\"kind\":\"delay\",\"broker\":1,\"ms\":200}. Kinds: drop-produce-responses,")]
     [InlineData("""{"kind":"delay","broker":1}""", "Fault 'delay': \"ms\" is missing. Send {\"kind\":\"delay\",")]
     [InlineData("""{"kind":"follower-lag"}""", "Fault 'follower-lag': \"topic\" and \"broker\" are missing.")]

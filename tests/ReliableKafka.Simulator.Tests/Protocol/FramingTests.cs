@@ -211,9 +211,17 @@ public sealed class FramingTests
         Assert.False(ApiVersioning.IsFlexible(ApiKey.SaslHandshake, 1));
         Assert.False(ApiVersioning.IsFlexible((ApiKey)999, 50));
 
-        // Every version the broker serves, other than ApiVersions v3 and Metadata v9, is non-flexible.
+        // Every version the broker serves is non-flexible, other than ApiVersions v3, Metadata v9 and v3 of the
+        // transaction APIs (librdkafka sends TxnOffsetCommit v3).
         Assert.True(ApiVersioning.IsFlexible(ApiKey.Metadata, 9));
-        foreach (var range in ApiRegistry.Ranges.Where(r => r.ApiKey is not ApiKey.ApiVersions and not ApiKey.Metadata))
+        ApiKey[] transactions = [ApiKey.AddPartitionsToTxn, ApiKey.AddOffsetsToTxn, ApiKey.EndTxn, ApiKey.TxnOffsetCommit];
+        foreach (var key in transactions)
+        {
+            Assert.False(ApiVersioning.IsFlexible(key, 2), key.ToString());
+            Assert.True(ApiVersioning.IsFlexible(key, 3), key.ToString());
+        }
+
+        foreach (var range in ApiRegistry.Ranges.Where(r => r.ApiKey is not ApiKey.ApiVersions and not ApiKey.Metadata && !transactions.Contains(r.ApiKey)))
         {
             Assert.False(ApiVersioning.IsFlexible(range.ApiKey, range.MaxVersion), range.ToString());
         }

@@ -53,6 +53,10 @@ internal abstract class MessageCodec
         Of<DeleteTopicsRequest>(), Of<DeleteTopicsResponse>(),
         Of<DescribeConfigsRequest>(), Of<DescribeConfigsResponse>(),
         Of<CreatePartitionsRequest>(), Of<CreatePartitionsResponse>(),
+        Of<AddPartitionsToTxnRequest>(), Of<AddPartitionsToTxnResponse>(),
+        Of<AddOffsetsToTxnRequest>(), Of<AddOffsetsToTxnResponse>(),
+        Of<EndTxnRequest>(), Of<EndTxnResponse>(),
+        Of<TxnOffsetCommitRequest>(), Of<TxnOffsetCommitResponse>(),
     ];
 
     public static MessageCodec Named(string name) => All.Single(c => c.Name == name);

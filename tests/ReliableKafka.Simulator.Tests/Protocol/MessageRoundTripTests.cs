@@ -76,7 +76,7 @@ public sealed class MessageRoundTripTests
             .Order()
             .ToList();
 
-        Assert.Equal(36, messageTypes.Count);
+        Assert.Equal(44, messageTypes.Count);
         Assert.Equal(messageTypes, MessageCodec.All.Select(c => c.Name).Order().ToList());
     }
 
