@@ -33,6 +33,9 @@ internal static class FaultBranch
             fault.AddCommand<LagCommand>("lag")
                 .WithDescription("Stop or slow a follower; the ISR shrinks after replica.lag.time.max.ms.")
                 .WithExample("fault", "lag", "task-events", "0", "3", "--stop");
+            fault.AddCommand<HoldMarkersCommand>("hold-markers")
+                .WithDescription("Hold the transaction markers a broker writes as a transaction coordinator: decided transactions stay invisible to read_committed consumers until the fault ends or the broker crashes (the next coordinator writes them).")
+                .WithExample("fault", "hold-markers", "1");
             fault.AddCommand<ListCommand>("list").WithDescription("List the faults in force.").WithExample("fault", "list", "--json");
             fault.AddCommand<ClearCommand>("clear")
                 .WithDescription("End one fault by id, or every fault (paused brokers resume; crashed brokers stay down: use restart).")

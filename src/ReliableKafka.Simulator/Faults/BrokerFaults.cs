@@ -10,7 +10,8 @@ namespace ReliableKafka.Simulator.Faults;
 public sealed class BrokerFaults
 {
     /// <summary>The APIs <see cref="InjectError"/> can fail.</summary>
-    public static readonly IReadOnlyList<ApiKey> ErrorInjectableApis = [ApiKey.Produce, ApiKey.Fetch, ApiKey.ListOffsets, ApiKey.Metadata, ApiKey.InitProducerId];
+    public static readonly IReadOnlyList<ApiKey> ErrorInjectableApis =
+        [ApiKey.Produce, ApiKey.Fetch, ApiKey.ListOffsets, ApiKey.Metadata, ApiKey.InitProducerId, ApiKey.AddPartitionsToTxn, ApiKey.AddOffsetsToTxn, ApiKey.EndTxn, ApiKey.TxnOffsetCommit];
 
     private readonly Lock _gate = new();
     private readonly int _broker;

@@ -126,13 +126,14 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
             FaultAsync(cluster.Control, "delay", "1", "--ms", "50", "--api", "Fetch"),
             FaultAsync(cluster.Control, "cut", "2", "--client-id", "nobody", "--mode", "reset"),
             FaultAsync(cluster.Control, "drop-acks", "3", "--count", "2"),
-            FaultAsync(cluster.Control, "lag", "orders", "1", "3", "--ms", "1000"));
+            FaultAsync(cluster.Control, "lag", "orders", "1", "3", "--ms", "1000"),
+            FaultAsync(cluster.Control, "hold-markers", "2"));
         Assert.All(added, static a => Assert.True(a.Exit == 0, a.Stderr));
 
         var list = await FaultAsync(cluster.Control, "list", "--json");
         Assert.Equal(0, list.Exit);
         var faults = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().ToList();
-        Assert.Equal(["delay", "drop-produce-responses", "follower-lag", "network-cut"], faults.Select(static f => f.GetProperty("kind").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["delay", "drop-produce-responses", "follower-lag", "hold-markers", "network-cut"], faults.Select(static f => f.GetProperty("kind").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(2, faults.Single(static f => f.GetProperty("kind").GetString() == "drop-produce-responses").GetProperty("remaining").GetInt32());
         var delayId = faults.Single(static f => f.GetProperty("kind").GetString() == "delay").GetProperty("id").GetString()!;
         var table = await FaultAsync(cluster.Control, "list");
@@ -141,11 +142,11 @@ public sealed class FaultCommandTests(FaultCommandTests.Cluster cluster) : IClas
         var remove = await FaultAsync(cluster.Control, "clear", delayId);
         Assert.Equal(0, remove.Exit);
         Assert.Contains($"removed {delayId}", remove.Stdout, StringComparison.Ordinal);
-        Assert.Equal(3, (await http.GetFromJsonAsync<JsonElement>("/faults")).GetArrayLength());
+        Assert.Equal(4, (await http.GetFromJsonAsync<JsonElement>("/faults")).GetArrayLength());
 
         var clear = await FaultAsync(cluster.Control, "clear");
         Assert.Equal(0, clear.Exit);
-        Assert.Contains("cleared 3 fault(s)", clear.Stdout, StringComparison.Ordinal);
+        Assert.Contains("cleared 4 fault(s)", clear.Stdout, StringComparison.Ordinal);
         Assert.Empty((await http.GetFromJsonAsync<JsonElement>("/faults")).EnumerateArray());
 
         var gone = await FaultAsync(cluster.Control, "clear", delayId);
