@@ -26,6 +26,21 @@ public enum CheckInvariant
 
     /// <summary>A consumer's offsets only move forward per partition within one assignment, unless an unclean election is recorded.</summary>
     ConsumerOffsetsMoveForward,
+
+    /// <summary>A read_committed consumer never reads a record of an aborted transaction (Jepsen's aborted read).</summary>
+    NoAbortedReads,
+
+    /// <summary>A read_committed consumer sees each transaction whole or not at all, across its partitions (no torn transaction).</summary>
+    TransactionsWhole,
+
+    /// <summary>A transaction whose commit was acknowledged is visible to read_committed consumers, whole (no lost committed write).</summary>
+    CommittedTransactionsSurvive,
+
+    /// <summary>A transactional producer's records appear at most once in what read_committed consumers see.</summary>
+    TransactionalRecordsOnce,
+
+    /// <summary>The last stable offset is where the leader's log says: the first offset of the oldest open (or unreplicated) transaction, at most the high watermark; and it reaches the high watermark once no transaction is open.</summary>
+    LastStableOffsetConsistent,
 }
 
 /// <summary>What each <see cref="CheckInvariant"/> means, in words (one source for <c>rk check</c> and the docs).</summary>
@@ -42,6 +57,11 @@ public static class CheckInvariants
         (CheckInvariant.IdempotentOncePerPartitionInOrder, "an idempotent producer's records appear at most once, in order, per partition"),
         (CheckInvariant.ConsumersReadCommittedRecords, "consumers read only records that stay in the log (committed), unless an unclean election removed them"),
         (CheckInvariant.ConsumerOffsetsMoveForward, "a consumer's offsets only move forward per partition within an assignment"),
+        (CheckInvariant.NoAbortedReads, "a read_committed consumer never reads a record of an aborted transaction"),
+        (CheckInvariant.TransactionsWhole, "a read_committed consumer sees each transaction whole or not at all, over all its partitions"),
+        (CheckInvariant.CommittedTransactionsSurvive, "a transaction whose commit was acknowledged is visible whole to read_committed consumers"),
+        (CheckInvariant.TransactionalRecordsOnce, "a transactional producer's records appear at most once to read_committed consumers"),
+        (CheckInvariant.LastStableOffsetConsistent, "the last stable offset stops at the oldest open transaction in the leader's log, and reaches the high watermark when none is open"),
     ];
 }
 

@@ -55,6 +55,14 @@ public sealed record StopFollowers(string Topic, int Partition) : NemesisAction
     public override string ToString() => $"stop the followers of {Topic}[{Partition}]";
 }
 
+/// <summary>Crashes whichever broker coordinates the transactional id when the step runs (a coordinator crash, mid-commit or not).</summary>
+/// <param name="TransactionalId">The transactional id.</param>
+public sealed record CrashCoordinator(string TransactionalId) : NemesisAction
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"crash the coordinator of {TransactionalId}";
+}
+
 /// <summary>One step: wait, then act.</summary>
 /// <param name="AfterMilliseconds">How long the workload runs before the action.</param>
 /// <param name="Action">The action.</param>
@@ -96,11 +104,23 @@ public static class CheckTopology
     /// <summary>Partitions of <see cref="SafeTopic"/>.</summary>
     public const int SafePartitions = 2;
 
+    /// <summary>Replication factor 3, min.insync.replicas 2: the topic a transactional producer writes and a read_committed consumer reads.</summary>
+    public const string TransactionalTopic = "checked-txn";
+
+    /// <summary>Partitions of <see cref="TransactionalTopic"/>: every transaction writes to each.</summary>
+    public const int TransactionalPartitions = 2;
+
+    /// <summary>The transactional.id of the workload's transactional producer.</summary>
+    public const string TransactionalId = "check-txn";
+
     /// <summary>The client ids the workload uses (a network cut can single one out).</summary>
     public static IReadOnlyList<string> ClientIds { get; } =
-        ["check-idempotent", "check-acks-all", "check-acks-1", "check-acks-0", "check-unclean", "check-group", "check-reader"];
+        ["check-idempotent", "check-acks-all", "check-acks-1", "check-acks-0", "check-unclean", "check-group", "check-reader", "check-txn", "check-txn-reader"];
 
-    private static readonly (string Topic, int Partition)[] Targets = [(SafeTopic, 0), (SafeTopic, 1), (UncleanTopic, 0)];
+    private static readonly (string Topic, int Partition)[] Targets = [(SafeTopic, 0), (SafeTopic, 1), (UncleanTopic, 0), (TransactionalTopic, 0), (TransactionalTopic, 1)];
+
+    private static readonly KafkaErrorCode[] TransactionErrors =
+        [KafkaErrorCode.NotCoordinator, KafkaErrorCode.CoordinatorNotAvailable, KafkaErrorCode.ConcurrentTransactions, KafkaErrorCode.CoordinatorLoadInProgress];
 
     private static readonly KafkaErrorCode[] Errors =
         [KafkaErrorCode.NotLeaderOrFollower, KafkaErrorCode.NotEnoughReplicas, KafkaErrorCode.RequestTimedOut, KafkaErrorCode.LeaderNotAvailable];
@@ -136,7 +156,9 @@ public static class CheckTopology
             (2, Gen.Select(Broker, Gen.Int[1, 3], static (b, count) => (Fault)new DropProduceResponses(b, count))),
             (1, Gen.Select(Broker, Gen.Int[20, 400], Gen.OneOf<ApiKey?>(ApiKey.Produce, ApiKey.Fetch, null), static (b, ms, api) => (Fault)new DelayResponses(b, ms, api))),
             (2, Gen.Select(Broker, Gen.OneOf(Errors), Gen.OneOf(ApiKey.Produce, ApiKey.Fetch), Gen.Int[1, 3], static (b, error, api, count) => (Fault)new InjectError(b, error, api, count))),
-            (1, Gen.Select(Broker, Gen.OneOf<string?>([null, .. clientIds]), Gen.OneOf(NetworkCutMode.Blackhole, NetworkCutMode.Reset), static (b, client, mode) => (Fault)new CutNetwork(b, client, mode))));
+            (1, Gen.Select(Broker, Gen.OneOf<string?>([null, .. clientIds]), Gen.OneOf(NetworkCutMode.Blackhole, NetworkCutMode.Reset), static (b, client, mode) => (Fault)new CutNetwork(b, client, mode))),
+            (1, Broker.Select(static b => (Fault)new HoldTransactionMarkers(b))),
+            (1, Gen.Select(Broker, Gen.OneOf(TransactionErrors), Gen.OneOf(ApiKey.AddPartitionsToTxn, ApiKey.EndTxn), Gen.Int[1, 3], static (b, error, api, count) => (Fault)new InjectError(b, error, api, count))));
     }
 
     /// <summary>The cluster actions of a schedule step on <paramref name="targets"/>: faults, leader crashes, stopped followers, heals.</summary>
@@ -150,6 +172,7 @@ public static class CheckTopology
             (6, FaultsOn(targets, clientIds).Select(static f => (NemesisAction)new ApplyFault(f))),
             (2, target.Select(static t => (NemesisAction)new CrashLeader(t.Topic, t.Partition))),
             (1, target.Select(static t => (NemesisAction)new StopFollowers(t.Topic, t.Partition))),
+            (1, Gen.Const((NemesisAction)new CrashCoordinator(TransactionalId))),
             (2, Gen.Int[0, 7].Select(static pick => (NemesisAction)new HealFault(pick))));
     }
 

@@ -38,6 +38,16 @@ internal static class Nemesis
                 cluster.CrashBroker(leader);
                 return true;
 
+            case CrashCoordinator crashCoordinator:
+                var coordinator = cluster.CoordinatorOf(crashCoordinator.TransactionalId);
+                if (coordinator < 0)
+                {
+                    return false;
+                }
+
+                cluster.CrashBroker(coordinator);
+                return true;
+
             case StopFollowers stop:
                 var partition = cluster.Inspect(stop.Topic, stop.Partition);
                 if (partition is null || partition.Leader < 0)

@@ -149,11 +149,65 @@ internal sealed class ReplicaMonitor(SimulatedCluster cluster, IReadOnlyList<(st
             {
                 history.Committed[batch.BaseOffset] = batch;
             }
+
+            if (now.LastStableOffset >= 0 && ExpectedLastStableOffset(leader.Batches, now.HighWatermark) is var expected && now.LastStableOffset != expected)
+            {
+                Add(CheckInvariant.LastStableOffsetConsistent, topic, index,
+                    $"the last stable offset is {now.LastStableOffset}, but leader {now.Leader}'s log puts it at {expected} (high watermark {now.HighWatermark}{OpenTransactions(leader.Batches)})");
+            }
         }
 
         history.LastEpoch = Math.Max(history.LastEpoch, now.LeaderEpoch);
         history.LastHighWatermark = uncleanSinceLast ? now.HighWatermark : Math.Max(history.LastHighWatermark, now.HighWatermark);
         history.LastSequence = now.TruthSequence;
+    }
+
+    /// <summary>
+    /// The last stable offset recomputed from a leader's batches alone: the first offset of the oldest transaction with
+    /// records and no marker yet, or whose marker the high watermark has not passed, and at most the high watermark.
+    /// </summary>
+    internal static long ExpectedLastStableOffset(IReadOnlyList<ReplicaBatch> batches, long highWatermark)
+    {
+        var open = new Dictionary<long, long>();
+        var stable = highWatermark;
+        foreach (var batch in batches)
+        {
+            switch (batch.Kind)
+            {
+                case BatchKind.TransactionalRecords:
+                    open.TryAdd(batch.ProducerId, batch.BaseOffset);
+                    break;
+                case BatchKind.CommitMarker or BatchKind.AbortMarker:
+                    var first = open.Remove(batch.ProducerId, out var opened) ? opened : batch.BaseOffset;
+                    if (batch.LastOffset >= highWatermark)
+                    {
+                        stable = Math.Min(stable, first);
+                    }
+
+                    break;
+            }
+        }
+
+        return open.Values.Aggregate(stable, Math.Min);
+    }
+
+    /// <summary>", open transactions: producer P from offset O, ..." for a violation's detail; empty when none.</summary>
+    private static string OpenTransactions(IReadOnlyList<ReplicaBatch> batches)
+    {
+        var open = new Dictionary<long, long>();
+        foreach (var batch in batches)
+        {
+            if (batch.Kind == BatchKind.TransactionalRecords)
+            {
+                open.TryAdd(batch.ProducerId, batch.BaseOffset);
+            }
+            else if (batch.Kind is BatchKind.CommitMarker or BatchKind.AbortMarker)
+            {
+                open.Remove(batch.ProducerId);
+            }
+        }
+
+        return open.Count == 0 ? "" : ", open transactions: " + string.Join(", ", open.Select(static o => $"producer {o.Key} from offset {o.Value}"));
     }
 
     private static long FirstDifference(IReadOnlyList<ReplicaBatch> held, IReadOnlyList<ReplicaBatch> committed)

@@ -70,7 +70,7 @@ internal sealed class CheckCommand(IAnsiConsole console, StandardError standardE
                 {
                     number++;
                     var verdict = result.Passed ? "[green]pass[/]" : "[red]VIOLATION[/]";
-                    console.MarkupLine($"  {number,4} {verdict} {result.Elapsed.TotalSeconds,5:0.0} s  acked {result.Acknowledged,5}  read {result.Consumed,5}  elections {result.Elections,2} (unclean {result.UncleanElections})  truncations {result.Truncations,2}  {Markup.Escape(result.Schedule.ToString())}");
+                    console.MarkupLine($"  {number,4} {verdict} {result.Elapsed.TotalSeconds,5:0.0} s  acked {result.Acknowledged,5}  read {result.Consumed,5}  elections {result.Elections,2} (unclean {result.UncleanElections})  truncations {result.Truncations,2}  txns {result.TransactionsCommitted,3}+{result.TransactionsAborted} aborted  {Markup.Escape(result.Schedule.ToString())}");
                     foreach (var violation in result.Violations)
                     {
                         console.MarkupLineInterpolated($"         - {violation}");

@@ -83,10 +83,16 @@ internal sealed partial class PartitionState
                 r.Log.LogEndOffset,
                 [.. r.Log.Batches.Select(static b => new ReplicaBatch(
                     b.BaseOffset, b.LastOffset, b.LeaderEpoch, b.ProducerId, b.ProducerEpoch, b.BaseSequence,
-                    System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b.Data.Span[17..])))]));
-            return new PartitionInspection(Topic, Index, Leader, LeaderEpoch, [.. _isr], HighWatermark, [.. replicas], _truth.LastSequence);
+                    System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b.Data.Span[17..]), KindOf(b)))]));
+            return new PartitionInspection(Topic, Index, Leader, LeaderEpoch, [.. _isr], HighWatermark, [.. replicas], _truth.LastSequence, LastStableOffsetLocked());
         }
     }
+
+    private static BatchKind KindOf(StoredBatch batch) =>
+        !batch.IsTransactional ? BatchKind.Records
+        : !batch.IsControl ? BatchKind.TransactionalRecords
+        : TransactionMarker.TypeOf(batch.Data) == ControlRecordType.Commit ? BatchKind.CommitMarker
+        : BatchKind.AbortMarker;
 
     /// <summary>
     /// Kafka's check before a leader-only read: a client's epoch older than the current one is fenced, a newer one is

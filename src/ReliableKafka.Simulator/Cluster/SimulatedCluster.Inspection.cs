@@ -22,6 +22,7 @@ public sealed partial class SimulatedCluster
 /// <param name="HighWatermark">The high watermark: offsets below it are committed.</param>
 /// <param name="Replicas">Each replica, in assignment order.</param>
 /// <param name="TruthSequence">The last ground-truth event sequence number at that instant: this partition's events up to it are reflected here, later ones are not.</param>
+/// <param name="LastStableOffset">The last stable offset: read_committed consumers read below it (the high watermark when no transaction is open).</param>
 public sealed record PartitionInspection(
     string Topic,
     int Partition,
@@ -30,7 +31,8 @@ public sealed record PartitionInspection(
     IReadOnlyList<int> Isr,
     long HighWatermark,
     IReadOnlyList<ReplicaInspection> Replicas,
-    long TruthSequence);
+    long TruthSequence,
+    long LastStableOffset = -1);
 
 /// <summary>One replica of a partition at one instant.</summary>
 /// <param name="Broker">The broker holding it.</param>
@@ -47,4 +49,21 @@ public sealed record ReplicaInspection(int Broker, bool Online, long LogEndOffse
 /// <param name="ProducerEpoch">The producer epoch.</param>
 /// <param name="BaseSequence">The first producer sequence, or -1.</param>
 /// <param name="Crc">The batch's CRC-32C: equal batches on two replicas have equal CRCs.</param>
-public sealed record ReplicaBatch(long BaseOffset, long LastOffset, int LeaderEpoch, long ProducerId, short ProducerEpoch, int BaseSequence, uint Crc);
+/// <param name="Kind">Plain records, a transaction's records, or a transaction marker (commit or abort).</param>
+public sealed record ReplicaBatch(long BaseOffset, long LastOffset, int LeaderEpoch, long ProducerId, short ProducerEpoch, int BaseSequence, uint Crc, BatchKind Kind = BatchKind.Records);
+
+/// <summary>What a batch holds (<see cref="ReplicaBatch.Kind"/>).</summary>
+public enum BatchKind
+{
+    /// <summary>Records outside any transaction.</summary>
+    Records,
+
+    /// <summary>Records of a transaction (attribute bit 4): visible to read_committed consumers once its commit marker is.</summary>
+    TransactionalRecords,
+
+    /// <summary>A commit marker (a control batch): the producer's transaction in this partition committed.</summary>
+    CommitMarker,
+
+    /// <summary>An abort marker (a control batch): the producer's transaction in this partition aborted.</summary>
+    AbortMarker,
+}

@@ -135,6 +135,14 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
                 p.ReplicaIds.ToDictionary(static id => id, id => p.LogEndOffset(id)), p.LastStableOffset))]))]);
 
     /// <summary>
+    /// The broker that coordinates a transactional id or a group id now (where FindCoordinator sends its clients), or -1
+    /// when no broker is up. It moves when that broker goes down.
+    /// </summary>
+    /// <param name="key">The transactional id or group id.</param>
+    /// <returns>The broker id, or -1.</returns>
+    public int CoordinatorOf(string key) => Handler.CoordinatorOf(key);
+
+    /// <summary>
     /// Every transactional id the transaction coordinator knows: its producer id and epoch, its state (Ongoing,
     /// PrepareCommit, CompleteAbort...), how long the open transaction has been open, its partitions and the markers
     /// still to write. A transaction open long after it began is what holds read_committed consumers back.

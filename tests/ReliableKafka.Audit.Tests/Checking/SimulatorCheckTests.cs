@@ -23,7 +23,7 @@ public sealed class SimulatorCheckTests(ITestOutputHelper output)
 
         var result = Assert.Single(report.Results);
         output.WriteLine($"seed {seed}: {result.Schedule}");
-        output.WriteLine($"acked {result.Acknowledged}, read {result.Consumed}, elections {result.Elections} (unclean {result.UncleanElections}), truncations {result.Truncations}, {result.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"acked {result.Acknowledged}, read {result.Consumed}, elections {result.Elections} (unclean {result.UncleanElections}), truncations {result.Truncations}, transactions {result.TransactionsCommitted} committed {result.TransactionsAborted} aborted, {result.Elapsed.TotalSeconds:0.0} s");
         Assert.True(report.Passed, $"rk check --seed {seed} breaks: {string.Join(Environment.NewLine, result.Violations)}{Environment.NewLine}schedule: {result.Schedule}");
     }
 
