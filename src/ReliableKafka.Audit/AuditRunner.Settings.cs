@@ -31,8 +31,16 @@ public sealed partial class AuditRunner
 
         settings["bootstrap.servers"] = bootstrapServers;
         settings["client.id"] = clientId;
+        if (configuration.Traits.Transactional)
+        {
+            // One transactional.id per run: runs must not fence each other.
+            settings["transactional.id"] = TransactionalIdOf(clientId);
+        }
         return (settings, TimeSpan.FromMilliseconds(deliveryMs));
     }
+
+    /// <summary>The transactional.id a run's transactional producer uses.</summary>
+    internal static string TransactionalIdOf(string clientId) => clientId + "-txn";
 
     private static ReliabilityProfile ProfileFor(ConfigurationTraits traits) =>
         traits.Acks == -1 && traits.Idempotent ? ReliabilityProfile.Critical

@@ -131,6 +131,12 @@ public sealed partial class AuditRunner
             return run.Result(Verdict.Skipped) with { SkipReason = skip, Reasons = [$"skipped: {skip}"] };
         }
 
+        if (scenario.NeedsTransactions && !configuration.Traits.Transactional)
+        {
+            const string notTransactional = "needs a transactional configuration (transactional.id): it acts on the run's transactions";
+            return run.Result(Verdict.Skipped) with { SkipReason = notTransactional, Reasons = [$"skipped: {notTransactional}"] };
+        }
+
         try
         {
             await using var target = targets.Create();
@@ -157,13 +163,19 @@ public sealed partial class AuditRunner
         var recorder = new DeliveryRecorder();
         var spillPath = Path.Combine(_options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "rk-audit"), $"{run.Tag}-spill.db");
         Directory.CreateDirectory(Path.GetDirectoryName(spillPath)!);
-        IAuditProducer producer = scenario.UsesDeadLetters
+        IAuditProducer producer = configuration.Traits.Transactional
+            ? await Task.Run(() => new TransactionalAuditProducer(settings, recorder, deliveryTimeout + TimeSpan.FromSeconds(5)), run.CancellationToken).ConfigureAwait(false)
+            : scenario.UsesDeadLetters
             ? new DeadLetteringAuditProducer(settings, ProfileFor(configuration.Traits), run.DeadLetterTopic, spillPath, recorder)
             : new RawAuditProducer(settings, recorder);
         var workload = new AuditWorkload(producer, recorder, run.Topic, run.Tag, run.ClientId, _options.Keys, _options.MessagesPerSecond);
         var context = new ScenarioContext(
             target.Faults, run.Topic, Partitions, run.ClientId, deliveryTimeout, _recoveryTimeout,
-            () => workload.SendOne(OversizedScenario.OversizedLength), run.ReportStep, run.CancellationToken);
+            () => workload.SendOne(OversizedScenario.OversizedLength), run.ReportStep, run.CancellationToken)
+        {
+            BootstrapServers = target.BootstrapServers,
+            TransactionalId = configuration.Traits.Transactional ? TransactionalIdOf(run.ClientId) : null,
+        };
 
         var (sentFor, scheduleError) = await ExerciseAsync(run, target, workload, producer, context, deliveryTimeout).ConfigureAwait(false);
         if (scheduleError is not null)
@@ -180,6 +192,11 @@ public sealed partial class AuditRunner
         }
 
         var verification = Verifier.Verify(recorder.Sent, recorder.Reports, drained.Records, deadLettered, drained.Foreign);
+        if (producer is TransactionalAuditProducer transactional)
+        {
+            verification = verification with { Counts = TransactionCounts(verification.Counts, transactional.Transactions, drained.Records) };
+        }
+
         var truth = target.Faults.Truth;
         var (verdict, reasons, critical) = VerdictRules.Judge(verification.Counts, run.Expected, configuration.IsCritical, configuration.Traits.Acks);
         if (recorder.DuplicateReports > 0)
@@ -202,6 +219,22 @@ public sealed partial class AuditRunner
             Explanations = truth is null ? [] : Explainer.Explain(verification, truth.Events, run.Topic),
             GroundTruth = truth is not null,
             Timeline = context.Timeline,
+        };
+    }
+
+    /// <summary>
+    /// The transactional anomalies in what a read_committed consumer read back: records of aborted transactions
+    /// (aborted reads) and transactions present only in part (torn).
+    /// </summary>
+    private static AuditCounts TransactionCounts(AuditCounts counts, IReadOnlyList<AuditTransaction> transactions, IReadOnlyCollection<ConsumedRecord> read)
+    {
+        var present = read.Select(static r => r.Sequence).ToHashSet();
+        return counts with
+        {
+            TransactionsCommitted = transactions.Count(static t => t.Outcome == AuditTransactionOutcome.Committed),
+            TransactionsAborted = transactions.Count(static t => t.Outcome == AuditTransactionOutcome.Aborted),
+            AbortedReads = transactions.Where(static t => t.Outcome == AuditTransactionOutcome.Aborted).Sum(t => t.Sequences.Count(present.Contains)),
+            TornTransactions = transactions.Count(t => t.Sequences.Count(present.Contains) is var seen && seen > 0 && seen < t.Sequences.Count),
         };
     }
 

@@ -86,6 +86,8 @@ public sealed class AuditRunnerTests
 
         public int PendingDroppedResponses(int broker) => 0;
 
+        public Task<int> HoldTransactionMarkersAsync(string transactionalId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task SetNetworkCutAsync(string clientId, int broker, bool cut, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<PartitionLayout> DescribePartitionAsync(string topic, int partition, CancellationToken cancellationToken) => throw new NotSupportedException();

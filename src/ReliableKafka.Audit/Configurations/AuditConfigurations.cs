@@ -27,14 +27,21 @@ public static class AuditConfigurations
     public static AuditConfiguration AtLeastOnce { get; } = AuditConfiguration.Create("at-least-once", "acks=all, idempotence, delivery.timeout.ms 30000, linger.ms 0",
         new Dictionary<string, string> { ["acks"] = "all", ["enable.idempotence"] = "true", ["delivery.timeout.ms"] = "30000", ["linger.ms"] = "0" });
 
+    /// <summary>
+    /// Transactions: acks=all, idempotence, a transactional.id (the audit makes it unique per run), messages committed
+    /// ten at a time and read back read_committed. Atomic across partitions; a commit is the acknowledgement.
+    /// </summary>
+    public static AuditConfiguration Transactional { get; } = AuditConfiguration.Create("transactional", "transactions of 10 messages (acks=all, idempotence, transactional.id), read back read_committed",
+        new Dictionary<string, string> { ["acks"] = "all", ["enable.idempotence"] = "true", ["transactional.id"] = "rk-audit" });
+
     /// <summary>Every built-in configuration, in report order.</summary>
-    public static IReadOnlyList<AuditConfiguration> All { get; } = [Acks0, Acks1, AcksAll, Critical, AtLeastOnce];
+    public static IReadOnlyList<AuditConfiguration> All { get; } = [Acks0, Acks1, AcksAll, Critical, AtLeastOnce, Transactional];
 
     /// <summary>The configurations of the quick matrix.</summary>
     public static IReadOnlyList<AuditConfiguration> Quick { get; } = [Acks0, Acks1, AcksAll, Critical];
 
     /// <summary>The built-in configuration with this id, or null.</summary>
-    /// <param name="id">acks0, acks1, acks-all, critical or at-least-once.</param>
+    /// <param name="id">acks0, acks1, acks-all, critical, at-least-once or transactional.</param>
     /// <returns>The configuration, or null.</returns>
     public static AuditConfiguration? Find(string id) => All.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
 }

@@ -8,7 +8,8 @@ namespace ReliableKafka.Audit.Configurations;
 /// <param name="MaxInFlight">max.in.flight.requests.per.connection.</param>
 /// <param name="Retries">message.send.max.retries.</param>
 /// <param name="DeliveryTimeoutMs">message.timeout.ms (delivery.timeout.ms).</param>
-internal sealed record ConfigurationTraits(int Acks, bool Idempotent, long MaxInFlight, long Retries, long DeliveryTimeoutMs)
+/// <param name="Transactional">transactional.id is set: messages go out in transactions, read back read_committed.</param>
+internal sealed record ConfigurationTraits(int Acks, bool Idempotent, long MaxInFlight, long Retries, long DeliveryTimeoutMs, bool Transactional = false)
 {
     public const long DefaultDeliveryTimeoutMs = 300_000;
 
@@ -20,13 +21,17 @@ internal sealed record ConfigurationTraits(int Acks, bool Idempotent, long MaxIn
             "0" => 0,
             _ => 1,
         };
-        var idempotent = canonical.GetValueOrDefault("enable.idempotence", "false").Trim().ToLowerInvariant() is "true" or "1";
+        var transactional = !string.IsNullOrWhiteSpace(canonical.GetValueOrDefault("transactional.id"));
+
+        // librdkafka: a transactional producer is idempotent (and so acks=all) whatever else is set.
+        var idempotent = transactional || canonical.GetValueOrDefault("enable.idempotence", "false").Trim().ToLowerInvariant() is "true" or "1";
         return new ConfigurationTraits(
-            acks,
+            transactional ? -1 : acks,
             idempotent,
             Number(canonical, "max.in.flight", 1_000_000),
             Number(canonical, "message.send.max.retries", int.MaxValue),
-            Number(canonical, "message.timeout.ms", DefaultDeliveryTimeoutMs));
+            Number(canonical, "message.timeout.ms", DefaultDeliveryTimeoutMs),
+            transactional);
     }
 
     private static long Number(IReadOnlyDictionary<string, string> canonical, string key, long fallback) =>

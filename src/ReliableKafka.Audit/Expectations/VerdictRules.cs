@@ -29,6 +29,18 @@ internal static class VerdictRules
         Check(counts.Lost, expected.Loss, "acknowledged records lost", "Kafka promises no loss here");
         Check(counts.Duplicated, expected.Duplication, "records duplicated", "Kafka promises no duplicates here");
         Check(counts.Reordered, expected.Reordering, "records reordered", "Kafka promises per-key order here");
+        if (counts.AbortedReads > 0)
+        {
+            reasons.Add($"UNEXPECTED: {counts.AbortedReads} records of aborted transactions are visible to read_committed consumers (an aborted read); Kafka promises they never are");
+            broken = true;
+        }
+
+        if (counts.TornTransactions > 0)
+        {
+            reasons.Add($"UNEXPECTED: {counts.TornTransactions} transactions are visible to read_committed consumers only in part (torn); Kafka promises all or nothing");
+            broken = true;
+        }
+
         if (counts.NotPersistedButPresent > 0 && acks != 0)
         {
             reasons.Add($"UNEXPECTED: {counts.NotPersistedButPresent} records the client reported as not persisted are in the log");

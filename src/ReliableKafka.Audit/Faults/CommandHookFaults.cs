@@ -88,6 +88,10 @@ public sealed class CommandHookFaults : IClusterFaults, IDisposable
     public int PendingDroppedResponses(int broker) => 0;
 
     /// <inheritdoc />
+    public Task<int> HoldTransactionMarkersAsync(string transactionalId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the fault command supports only stop and start, not held transaction markers");
+
+    /// <inheritdoc />
     public Task SetNetworkCutAsync(string clientId, int broker, bool cut, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the fault command supports only stop and start, not network cuts");
 

@@ -30,4 +30,7 @@ public enum FaultCapabilities
 
     /// <summary>Create topics with unclean.leader.election.enable=true.</summary>
     UncleanElection = 128,
+
+    /// <summary>Hold the transaction markers of a transactional id's coordinator (decided, not yet visible).</summary>
+    HoldTransactionMarkers = 256,
 }

@@ -86,4 +86,13 @@ public interface IClusterFaults
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>Every broker id, up or down, in order.</returns>
     Task<IReadOnlyList<int>> BrokerIdsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Holds the transaction markers that the coordinator of <paramref name="transactionalId"/> writes: its decided
+    /// transactions stay invisible to read_committed consumers until the cluster heals or the coordinator moves.
+    /// </summary>
+    /// <param name="transactionalId">The transactional id.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The coordinator's broker id.</returns>
+    Task<int> HoldTransactionMarkersAsync(string transactionalId, CancellationToken cancellationToken);
 }

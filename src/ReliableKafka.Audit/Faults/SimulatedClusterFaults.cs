@@ -27,7 +27,7 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     internal const FaultCapabilities SupportedCapabilities =
         FaultCapabilities.StopStart | FaultCapabilities.Crash | FaultCapabilities.FollowerLag
         | FaultCapabilities.DropProduceResponses | FaultCapabilities.Describe | FaultCapabilities.UncleanElection
-        | FaultCapabilities.CleanShutdown | FaultCapabilities.NetworkCut;
+        | FaultCapabilities.CleanShutdown | FaultCapabilities.NetworkCut | FaultCapabilities.HoldTransactionMarkers;
 
     /// <inheritdoc />
     public FaultCapabilities Capabilities => SupportedCapabilities;
@@ -102,6 +102,14 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
 
     /// <inheritdoc />
     public Task<IReadOnlyList<int>> BrokerIdsAsync(CancellationToken cancellationToken) => Task.FromResult(Cluster.BrokerIds);
+
+    /// <inheritdoc />
+    public Task<int> HoldTransactionMarkersAsync(string transactionalId, CancellationToken cancellationToken)
+    {
+        var coordinator = Cluster.CoordinatorOf(transactionalId);
+        Cluster.Apply(new HoldTransactionMarkers(coordinator));
+        return Task.FromResult(coordinator);
+    }
 
     /// <summary>Clears dropped responses and follower stops, and starts every broker that is down.</summary>
     internal void Heal()

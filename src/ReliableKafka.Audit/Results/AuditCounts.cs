@@ -32,4 +32,16 @@ public sealed record AuditCounts
 
     /// <summary>Records read from the topic that this run did not write (another run, or an unreadable value).</summary>
     public long Foreign { get; init; }
+
+    /// <summary>Transactional configurations: transactions whose commit was acknowledged.</summary>
+    public long TransactionsCommitted { get; init; }
+
+    /// <summary>Transactional configurations: transactions the producer aborted (after an abortable error).</summary>
+    public long TransactionsAborted { get; init; }
+
+    /// <summary>Transactional configurations: records of aborted transactions that a read_committed consumer reads (an aborted read).</summary>
+    public long AbortedReads { get; init; }
+
+    /// <summary>Transactional configurations: transactions a read_committed consumer sees only part of (a torn transaction).</summary>
+    public long TornTransactions { get; init; }
 }

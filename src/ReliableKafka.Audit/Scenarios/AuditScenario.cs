@@ -23,6 +23,9 @@ internal abstract class AuditScenario
     /// <summary>Whether the producer dead-letters fatal failures (through <see cref="ReliableProducer{TKey, TValue}"/>).</summary>
     public virtual bool UsesDeadLetters => false;
 
+    /// <summary>Whether it needs a transactional configuration (it acts on the run's transactional.id); other configurations skip it.</summary>
+    public virtual bool NeedsTransactions => false;
+
     public abstract Task RunAsync(ScenarioContext context);
 
     /// <summary>Why the scenario cannot run on a cluster with these faults, or null when it can.</summary>
@@ -50,6 +53,7 @@ internal abstract class AuditScenario
         FaultCapabilities.NetworkCut => "a network cut between the producer and a broker",
         FaultCapabilities.Describe => "reading leaders and ISRs",
         FaultCapabilities.UncleanElection => "unclean leader election",
+        FaultCapabilities.HoldTransactionMarkers => "holding a transaction coordinator's markers",
         _ => capability.ToString(),
     };
 }

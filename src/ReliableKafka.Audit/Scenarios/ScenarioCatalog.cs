@@ -7,7 +7,7 @@ internal static class ScenarioCatalog
     {
         new LostAcksScenario(), new LeaderCrashScenario(), new CleanShutdownScenario(), new RollingRestartScenario(),
         new IsrBelowMinScenario(), new ClusterOutageScenario(), new NetworkCutScenario(), new UncleanElectionScenario(),
-        new OversizedScenario(),
+        new OversizedScenario(), new CoordinatorCrashScenario(), new ZombieProducerScenario(),
     }.ToDictionary(static s => s.Id, StringComparer.OrdinalIgnoreCase);
 
     public static AuditScenario Get(string id) => ById.TryGetValue(id, out var scenario)

@@ -35,6 +35,12 @@ internal sealed class ScenarioContext(
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
+    /// <summary>The cluster's bootstrap.servers, for scenarios that start a client of their own.</summary>
+    public string BootstrapServers { get; init; } = string.Empty;
+
+    /// <summary>The run's transactional.id when its configuration is transactional; null otherwise.</summary>
+    public string? TransactionalId { get; init; }
+
     public IReadOnlyList<TimelineEntry> Timeline
     {
         get

@@ -30,9 +30,15 @@ public static class ScenarioIds
     /// <summary>A few messages larger than the topic accepts: dead-lettered, not lost.</summary>
     public const string Oversized = "oversized";
 
+    /// <summary>Transactions: the coordinator crashes after deciding a commit and before writing its markers.</summary>
+    public const string CoordinatorCrash = "coordinator-crash";
+
+    /// <summary>Transactions: a second instance with the same transactional.id fences the running producer.</summary>
+    public const string ZombieProducer = "zombie-producer";
+
     /// <summary>Every scenario, in report order.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [LostAcks, LeaderCrash, CleanShutdown, RollingRestart, IsrBelowMin, ClusterOutage, NetworkCut, UncleanElection, Oversized];
+        [LostAcks, LeaderCrash, CleanShutdown, RollingRestart, IsrBelowMin, ClusterOutage, NetworkCut, UncleanElection, Oversized, CoordinatorCrash, ZombieProducer];
 
     /// <summary>The scenarios of the quick matrix.</summary>
     public static IReadOnlyList<string> Quick { get; } = [LostAcks, LeaderCrash];

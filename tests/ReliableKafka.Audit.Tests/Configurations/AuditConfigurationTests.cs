@@ -11,8 +11,8 @@ public sealed class AuditConfigurationTests : IDisposable
     [Fact]
     public void The_built_in_configurations_have_the_issue_ids_and_only_the_idempotent_ones_are_critical()
     {
-        Assert.Equal(["acks0", "acks1", "acks-all", "critical", "at-least-once"], AuditConfigurations.All.Select(static c => c.Id));
-        Assert.Equal(["critical", "at-least-once"], AuditConfigurations.All.Where(static c => c.IsCritical).Select(static c => c.Id));
+        Assert.Equal(["acks0", "acks1", "acks-all", "critical", "at-least-once", "transactional"], AuditConfigurations.All.Select(static c => c.Id));
+        Assert.Equal(["critical", "at-least-once", "transactional"], AuditConfigurations.All.Where(static c => c.IsCritical).Select(static c => c.Id));
     }
 
     [Fact]

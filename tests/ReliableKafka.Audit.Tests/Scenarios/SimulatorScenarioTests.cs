@@ -124,4 +124,29 @@ public sealed class SimulatorScenarioTests(ITestOutputHelper output)
         Assert.False(report.CriticalViolation);
         Assert.Contains(report.Results[0].Timeline, static t => t.Action.Contains("shut", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public async Task Transactions_stay_atomic_through_a_coordinator_crash_mid_commit_a_zombie_instance_and_a_leader_crash()
+    {
+        var report = await RunAsync(new AuditOptions
+        {
+            Scenarios = [ScenarioIds.CoordinatorCrash, ScenarioIds.ZombieProducer, ScenarioIds.LeaderCrash],
+            Configurations = [AuditConfigurations.Transactional, AuditConfigurations.Critical],
+        });
+
+        foreach (var scenario in new[] { ScenarioIds.CoordinatorCrash, ScenarioIds.ZombieProducer, ScenarioIds.LeaderCrash })
+        {
+            var result = Result(report, scenario, "transactional");
+            output.WriteLine($"{scenario}: transactions {result.Counts!.TransactionsCommitted} committed, {result.Counts.TransactionsAborted} aborted; {string.Join("; ", result.Reasons)}");
+            AssertClean(result);
+            Assert.True(result.Counts.TransactionsCommitted > 0, $"{scenario}: no transaction committed");
+            Assert.Equal((0L, 0L), (result.Counts.AbortedReads, result.Counts.TornTransactions));
+        }
+
+        Assert.Contains(Result(report, ScenarioIds.CoordinatorCrash, "transactional").Timeline, static t => t.Action.Contains("a transaction is decided and its markers are not written", StringComparison.Ordinal));
+        Assert.Contains(Result(report, ScenarioIds.CoordinatorCrash, "transactional").Timeline, static t => t.Action.Contains("crashed broker", StringComparison.Ordinal));
+        Assert.Equal(Verdict.Skipped, Result(report, ScenarioIds.ZombieProducer, "critical").Verdict);
+        Assert.Contains("transactional configuration", Result(report, ScenarioIds.CoordinatorCrash, "critical").SkipReason, StringComparison.Ordinal);
+        Assert.False(report.CriticalViolation);
+    }
 }

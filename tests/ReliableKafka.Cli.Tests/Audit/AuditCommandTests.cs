@@ -183,11 +183,11 @@ public sealed class AuditCommandTests(AuditCommandTests.QuickAudit quick, ITestO
     {
         var scenario = await RkInProcess.RunAsync("audit", "--scenario", "leader-crash,leader-explodes");
         Assert.Equal(2, scenario.ExitCode);
-        Assert.Contains("rk audit: --scenario 'leader-explodes' is not a scenario; use one of: lost-acks, leader-crash, clean-shutdown, rolling-restart, isr-below-min, cluster-outage, network-cut, unclean-election, oversized.", scenario.Stderr, StringComparison.Ordinal);
+        Assert.Contains("rk audit: --scenario 'leader-explodes' is not a scenario; use one of: lost-acks, leader-crash, clean-shutdown, rolling-restart, isr-below-min, cluster-outage, network-cut, unclean-election, oversized, coordinator-crash, zombie-producer.", scenario.Stderr, StringComparison.Ordinal);
 
         var config = await RkInProcess.RunAsync("audit", "--config", "critical", "--config", "acks2");
         Assert.Equal(2, config.ExitCode);
-        Assert.Contains("--config 'acks2' is neither a configuration (acks0, acks1, acks-all, critical, at-least-once) nor a file", config.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--config 'acks2' is neither a configuration (acks0, acks1, acks-all, critical, at-least-once, transactional) nor a file", config.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
