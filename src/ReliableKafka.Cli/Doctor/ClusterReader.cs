@@ -36,6 +36,59 @@ internal static class ClusterReader
                 MaxMessageBytes = entries?.GetValueOrDefault("max.message.bytes")?.Value is { } max && int.TryParse(max, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) ? bytes : null,
             };
         }).ToList();
-        return new ClusterView([.. metadata.Brokers.Select(static b => b.BrokerId).Order()], views, [.. wanted.Where(t => !present.ContainsKey(t))]);
+        var readAt = DateTimeOffset.UtcNow;
+        views = [.. views.Select(v => v with { Partitions = ReadOffsets(bootstrapServers, v, timeout) })];
+        return new ClusterView([.. metadata.Brokers.Select(static b => b.BrokerId).Order()], views, [.. wanted.Where(t => !present.ContainsKey(t))]) { ReadAt = readAt };
+    }
+
+    /// <summary>
+    /// Each partition's high watermark and last stable offset (ListOffsets latest, read_uncommitted and read_committed);
+    /// where they differ, the timestamp of the record at the last stable offset: when the oldest open transaction
+    /// began there. A partition that cannot be read keeps nulls (rk doctor says nothing about it).
+    /// </summary>
+    private static List<PartitionView> ReadOffsets(string bootstrapServers, TopicView topic, TimeSpan timeout)
+    {
+        ConsumerConfig Config(IsolationLevel isolation) => new()
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "rk-doctor",
+            ClientId = "rk-doctor",
+            EnableAutoCommit = false,
+            IsolationLevel = isolation,
+            SocketTimeoutMs = (int)Math.Max(1000, timeout.TotalMilliseconds),
+        };
+        using var committed = new ConsumerBuilder<Ignore, Ignore>(Config(IsolationLevel.ReadCommitted)).SetLogHandler(static (_, _) => { }).Build();
+        using var uncommitted = new ConsumerBuilder<Ignore, Ignore>(Config(IsolationLevel.ReadUncommitted)).SetLogHandler(static (_, _) => { }).Build();
+        var result = new List<PartitionView>();
+        foreach (var partition in topic.Partitions)
+        {
+            if (partition.Leader < 0)
+            {
+                result.Add(partition);
+                continue;
+            }
+
+            var where = new TopicPartition(topic.Name, partition.Partition);
+            try
+            {
+                var high = uncommitted.QueryWatermarkOffsets(where, timeout).High.Value;
+                var stable = committed.QueryWatermarkOffsets(where, timeout).High.Value;
+                DateTimeOffset? since = null;
+                if (stable < high)
+                {
+                    uncommitted.Assign(new TopicPartitionOffset(where, stable));
+                    since = uncommitted.Consume(timeout) is { Message: { } first } ? first.Timestamp.UtcDateTime : null;
+                    uncommitted.Unassign();
+                }
+
+                result.Add(partition with { HighWatermark = high, LastStableOffset = stable, UnstableSince = since });
+            }
+            catch (KafkaException)
+            {
+                result.Add(partition);
+            }
+        }
+
+        return result;
     }
 }

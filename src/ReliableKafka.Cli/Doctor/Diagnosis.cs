@@ -4,7 +4,11 @@ namespace ReliableKafka.Cli.Doctor;
 /// <param name="Brokers">The live brokers Metadata lists.</param>
 /// <param name="Topics">The topics looked at.</param>
 /// <param name="MissingTopics">Topics asked for that do not exist.</param>
-internal sealed record ClusterView(IReadOnlyList<int> Brokers, IReadOnlyList<TopicView> Topics, IReadOnlyList<string> MissingTopics);
+internal sealed record ClusterView(IReadOnlyList<int> Brokers, IReadOnlyList<TopicView> Topics, IReadOnlyList<string> MissingTopics)
+{
+    /// <summary>When the cluster was read (the age of an open transaction is measured from it).</summary>
+    public DateTimeOffset ReadAt { get; init; } = DateTimeOffset.UtcNow;
+}
 
 /// <summary>One topic: its partitions and the settings that decide durability.</summary>
 internal sealed record TopicView(string Name, IReadOnlyList<PartitionView> Partitions, int? MinInSyncReplicas, bool? UncleanLeaderElection)
@@ -16,7 +20,17 @@ internal sealed record TopicView(string Name, IReadOnlyList<PartitionView> Parti
 }
 
 /// <summary>One partition as Metadata reports it.</summary>
-internal sealed record PartitionView(int Partition, int Leader, IReadOnlyList<int> Replicas, IReadOnlyList<int> Isr);
+internal sealed record PartitionView(int Partition, int Leader, IReadOnlyList<int> Replicas, IReadOnlyList<int> Isr)
+{
+    /// <summary>The high watermark (ListOffsets latest, read_uncommitted), when read.</summary>
+    public long? HighWatermark { get; init; }
+
+    /// <summary>The last stable offset (ListOffsets latest, read_committed), when read.</summary>
+    public long? LastStableOffset { get; init; }
+
+    /// <summary>The timestamp of the record at the last stable offset when it is below the high watermark: when the oldest open transaction wrote its first record here.</summary>
+    public DateTimeOffset? UnstableSince { get; init; }
+}
 
 /// <summary>How bad a finding is: Error means sends with the profile fail or can lose data now.</summary>
 internal enum DoctorSeverity
@@ -55,10 +69,40 @@ internal static class Diagnosis
         foreach (var topic in cluster.Topics)
         {
             ExamineTopic(topic, cluster.Brokers, profile, requirements, acksAll, findings);
+            ExamineTransactions(topic, cluster.ReadAt, findings);
         }
 
         return findings;
     }
+
+    /// <summary>A transaction open this long holds read_committed consumers back enough to report (Warning).</summary>
+    internal static readonly TimeSpan HangingAfter = TimeSpan.FromSeconds(10);
+
+    /// <summary>Open longer than librdkafka's default transaction.timeout.ms (60 s): it should have been aborted (Error).</summary>
+    internal static readonly TimeSpan HungAfter = TimeSpan.FromSeconds(60);
+
+    private static void ExamineTransactions(TopicView topic, DateTimeOffset now, List<DoctorFinding> findings)
+    {
+        foreach (var partition in topic.Partitions)
+        {
+            if (partition is not { LastStableOffset: { } stable, HighWatermark: { } high } || stable >= high || partition.UnstableSince is not { } since || now - since < HangingAfter)
+            {
+                continue;
+            }
+
+            var name = $"{topic.Name}[{partition.Partition}]";
+            var age = now - since;
+            findings.Add(new("DOC040", age >= HungAfter ? DoctorSeverity.Error : DoctorSeverity.Warning, name,
+                $"read_committed consumers of {name} are held at offset {stable}, {high - stable} record(s) before its end ({high}): the transaction that wrote offset {stable} began {Age(age)} ago and is still open (or its markers are not written). "
+                + "Consumers with isolation.level=read_committed (librdkafka's and Java's default) read nothing after it, in any partition order, until it commits, aborts or reaches its transaction.timeout.ms"
+                + (age >= HungAfter ? "; at this age it is probably hanging (a producer that died or was fenced without its transaction being aborted)." : "."),
+                "Find its producer (a transactional.id whose instance is stuck or gone): restarting it with the same transactional.id aborts the open transaction at once. "
+                + $"Otherwise kafka-transactions.sh --bootstrap-server ... find-hanging --broker-id <leader of {name}> lists it and kafka-transactions.sh ... abort --topic {topic.Name} --partition {partition.Partition} --start-offset {stable} aborts it; keep transaction.timeout.ms short so a dead producer's transaction ends by itself."));
+        }
+    }
+
+    private static string Age(TimeSpan age) =>
+        age.TotalHours >= 1 ? $"{age.TotalHours:0.#} h" : age.TotalMinutes >= 1 ? $"{age.TotalMinutes:0.#} min" : $"{age.TotalSeconds:0} s";
 
     /// <summary>librdkafka's default message.max.bytes: the largest request, and so the largest batch, a producer sends.</summary>
     private const int ClientMessageMaxBytes = 1_000_000;

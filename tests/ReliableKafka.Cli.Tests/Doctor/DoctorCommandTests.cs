@@ -116,4 +116,51 @@ public sealed class DoctorCommandTests
         Assert.Equal(2, badProfile);
         Assert.Contains("--profile 'Gold' is unknown; use Critical, Analytics or Metrics.", badProfileErr, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A transaction left open holds read_committed consumers back at its first record: rk doctor names the partition,
+    /// the offset, how far behind the end that is and the transaction's age (from its first record's timestamp), and
+    /// says nothing once it commits.
+    /// </summary>
+    [Fact]
+    public async Task A_transaction_left_open_is_shown_holding_read_committed_consumers_back_with_its_offset_and_age()
+    {
+        await using var cluster = ProofCluster.Start("orders", new TopicSettings(1, 3, 2));
+        using var producer = new Confluent.Kafka.ProducerBuilder<string, string>(new Confluent.Kafka.ProducerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            TransactionalId = "orders-writer",
+        }).SetLogHandler(static (_, _) => { }).Build();
+        producer.InitTransactions(TimeSpan.FromSeconds(30));
+        using (var plain = cluster.Producer(Confluent.Kafka.Acks.All, idempotence: true))
+        {
+            await plain.ProduceAsync("orders", new Confluent.Kafka.Message<string, string> { Key = "k", Value = "before" });
+        }
+
+        producer.BeginTransaction();
+        var began = DateTimeOffset.UtcNow.AddMinutes(-5);
+        for (var i = 0; i < 3; i++)
+        {
+            producer.Produce("orders", new Confluent.Kafka.Message<string, string> { Key = "k", Value = $"open-{i}", Timestamp = new Confluent.Kafka.Timestamp(began.UtcDateTime) });
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(30));
+
+        var (exit, stdout, stderr) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--topic", "orders", "--json");
+
+        Assert.True(exit == 1, stdout + stderr);
+        var finding = JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray().Single(static f => f.GetProperty("id").GetString() == "DOC040");
+        Assert.Equal("error", finding.GetProperty("severity").GetString());
+        Assert.Equal("orders[0]", finding.GetProperty("subject").GetString());
+        var message = finding.GetProperty("message").GetString()!;
+        Assert.Contains("read_committed consumers of orders[0] are held at offset 1, 3 record(s) before its end (4)", message, StringComparison.Ordinal);
+        Assert.Contains("began 5 min ago", message, StringComparison.Ordinal);
+        Assert.Contains("kafka-transactions.sh", finding.GetProperty("fix").GetString(), StringComparison.Ordinal);
+
+        producer.CommitTransaction(TimeSpan.FromSeconds(30));
+        await Eventually.WaitUntilAsync(() => cluster.Cluster.Describe().Topics.Single(static t => t.Name == "orders").Partitions[0] is var p && p.LastStableOffset == p.HighWatermark, TimeSpan.FromSeconds(30), "the commit markers");
+        var (after, afterOut, afterErr) = await DoctorAsync("--bootstrap-servers", cluster.BootstrapServers, "--topic", "orders");
+        Assert.True(after == 0, afterOut + afterErr);
+        Assert.DoesNotContain("DOC040", afterOut, StringComparison.Ordinal);
+    }
 }
