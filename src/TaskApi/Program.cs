@@ -18,5 +18,6 @@ app.UseRequestMetricsSamples();
 app.MapTasksApi();
 app.MapNotificationsApi();
 app.MapObservabilityApi();
+EmbeddedKafka.MapEmbeddedConsole(app);
 app.MapOpenApi();
 await app.RunAsync();

@@ -53,10 +53,13 @@ public sealed class TracingTests
         using var response = await api.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 
+        // Spans are exported in batches as they end, and the request's span can end after the consumer's: wait for all four.
+        string[] names = ["outbox write task-events", "publish task-events", "process task-events"];
         await Eventually.WaitUntilAsync(
-            () => Task.FromResult(receiver.Spans.Any(static s => s.TraceId == traceId && s.Name == "process task-events")),
+            () => Task.FromResult(receiver.Spans.Where(static s => s.TraceId == traceId).ToList() is var received
+                && received.Any(static s => s.Name.StartsWith("POST", StringComparison.Ordinal)) && names.All(n => received.Any(s => s.Name == n))),
             TimeSpan.FromSeconds(60),
-            "the notification consumer's span reaching the OTLP receiver",
+            "the request's, outbox write's, publish's and notification consumer's spans reaching the OTLP receiver",
             () => api.Output);
 
         var spans = receiver.Spans.Where(static s => s.TraceId == traceId).ToList();

@@ -97,7 +97,7 @@ public sealed class SimulatedClusterFaults(SimulatedCluster cluster) : IClusterF
     {
         var state = Cluster.Describe().Topics.FirstOrDefault(t => t.Name == topic)?.Partitions.FirstOrDefault(p => p.Partition == partition)
             ?? throw new InvalidOperationException($"{topic}[{partition}] does not exist.");
-        return Task.FromResult(new PartitionLayout(partition, state.Leader, state.Replicas, state.Isr));
+        return Task.FromResult(new PartitionLayout(partition, state.Leader, state.Replicas, state.Isr) { LogEndOffsets = state.LogEndOffsets });
     }
 
     /// <inheritdoc />

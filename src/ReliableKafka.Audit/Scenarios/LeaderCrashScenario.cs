@@ -37,6 +37,18 @@ internal sealed class LeaderCrashScenario : AuditScenario
 
         context.Note($"followers of broker {leader} stopped copying ({string.Join(", ", stopped.Select(static s => $"broker {s.Broker} on partition {s.Partition}"))})");
         await context.DelayAsync(LagWindow).ConfigureAwait(false);
+
+        // Where the cluster shows log end offsets (the simulator), the crash waits until the leader holds records its
+        // followers lack: on a loaded machine the window alone may pass before the producer sent any.
+        if ((await context.DescribeAsync(0).ConfigureAwait(false)).LogEndOffsets is not null)
+        {
+            await context.WaitUntilAsync(
+                async () => (await context.DescribeAsync(0).ConfigureAwait(false)) is { LogEndOffsets: { } ends } layout
+                    && ends.TryGetValue(leader, out var end) && layout.Replicas.Where(r => r != leader).All(r => ends.GetValueOrDefault(r) < end),
+                context.RecoveryTimeout,
+                "the leader to hold records its stopped followers lack").ConfigureAwait(false);
+        }
+
         await context.Faults.CrashBrokerAsync(leader, context.CancellationToken).ConfigureAwait(false);
         context.Note($"crashed broker {leader}, the leader of partition 0");
         foreach (var (partition, follower) in stopped)

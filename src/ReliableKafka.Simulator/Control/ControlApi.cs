@@ -59,6 +59,20 @@ public static class ControlApi
         return group;
     }
 
+    /// <summary>
+    /// Maps <c>GET /service</c> beside the control API's routes: the panel the web console draws for the service that
+    /// hosts the cluster (its deliveries, latency, outbox and blocked keys), read by <paramref name="read"/> at each request.
+    /// </summary>
+    /// <param name="endpoints">Where the control API is mapped.</param>
+    /// <param name="read">Reads the panel.</param>
+    /// <returns>The route, for conventions.</returns>
+    public static RouteHandlerBuilder MapServicePanel(this IEndpointRouteBuilder endpoints, Func<CancellationToken, Task<ServicePanel>> read)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(read);
+        return endpoints.MapGet("/service", async (CancellationToken token) => TypedResults.Json(await read(token).ConfigureAwait(false), Json.ServicePanel));
+    }
+
     /// <summary>A fault handle as the API shows it.</summary>
     internal static FaultView View(FaultHandle fault) => new(fault.Id, fault.Kind, fault.Broker, fault.Description, fault.Remaining);
 

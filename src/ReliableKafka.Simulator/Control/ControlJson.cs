@@ -24,6 +24,7 @@ namespace ReliableKafka.Simulator.Control;
 [JsonSerializable(typeof(ClusterView))]
 [JsonSerializable(typeof(IReadOnlyList<TruthEvent>))]
 [JsonSerializable(typeof(ControlProblem))]
+[JsonSerializable(typeof(ServicePanel))]
 internal sealed partial class ControlJson : JsonSerializerContext
 {
     /// <summary>The contract, writing text without escaping quotes and apostrophes (messages are read by people and scripts, not embedded in HTML).</summary>

@@ -47,8 +47,40 @@ internal sealed partial class EmbeddedKafka : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection([new("Kafka:BootstrapServers", cluster.BootstrapServers)]);
         var embedded = new EmbeddedKafka(cluster);
         builder.Services.AddSingleton(embedded);
+        builder.Services.AddSingleton<TaskApi.Observability.ServicePanelSource>();
         builder.Services.AddHostedService<Announcer>();
         return embedded;
+    }
+
+    /// <summary>Where the service serves the embedded cluster's control API and web console on its own port.</summary>
+    public const string ConsolePrefix = "/kafka";
+
+    /// <summary>
+    /// With the embedded cluster: its control API and web console on the service's own port under /kafka (the
+    /// console at /kafka/console, with this service's panel from /kafka/service), and a log line with the address
+    /// once the server listens. Nothing without it. Laptop and test use only, as the embedded cluster is.
+    /// </summary>
+    public static void MapEmbeddedConsole(WebApplication app)
+    {
+        if (app.Services.GetService<EmbeddedKafka>() is not { } embedded)
+        {
+            return;
+        }
+
+        var panel = app.Services.GetRequiredService<TaskApi.Observability.ServicePanelSource>();
+        var group = app.MapGroup(ConsolePrefix).ExcludeFromDescription();
+        group.MapSimulatorControlApi(embedded.Cluster);
+        group.MapServicePanel(panel.ReadAsync);
+        var logger = app.Services.GetRequiredService<ILogger<EmbeddedKafka>>();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
+            {
+                LogConsole(logger, address.TrimEnd('/') + ConsolePrefix + "/console");
+            }
+        });
     }
 
     /// <summary>Stops the brokers; called after the host (and its producers) stopped.</summary>
@@ -64,6 +96,9 @@ internal sealed partial class EmbeddedKafka : IAsyncDisposable
 
     [LoggerMessage(1, LogLevel.Information, "No Kafka:BootstrapServers configured: embedded simulated Kafka cluster with 3 brokers, bootstrap.servers={BootstrapServers} (watch the events: kcat -b {FirstBroker} -C -t {Topic})")]
     private static partial void LogStarted(ILogger logger, string bootstrapServers, string firstBroker, string topic);
+
+    [LoggerMessage(3, LogLevel.Information, "Web console of the embedded cluster and this service: {ConsoleUrl} (crash a broker, watch the ISR shrink and the outbox wait, restart it)")]
+    private static partial void LogConsole(ILogger logger, string consoleUrl);
 
     [LoggerMessage(2, LogLevel.Information, "Embedded cluster control API on {ControlUrl} (faults and ground truth: rk fault list --control {ControlUrl}, curl {ControlUrl}/events); web console on {ControlUrl}/console")]
     private static partial void LogControl(ILogger logger, string controlUrl);

@@ -21,7 +21,7 @@ public sealed class WebConsoleTests(ITestOutputHelper output)
         var leader = await Cell(page, "partition");
         Assert.Matches("^[123]$", leader);
 
-        await page.ClickAsync($"xpath///button[text()='Crash broker {leader}']");
+        await Click(page, $"Crash broker {leader}");
         await Eventually.WaitUntilAsync(async () => (await Cell(page, "partition")) is var now && now != leader && now != "none", TimeSpan.FromSeconds(30), "the page showing a new leader");
         await Eventually.WaitUntilAsync(async () => (await Cell(page, "isr")).Split(',').Length == 2, TimeSpan.FromSeconds(30), "the page showing the ISR without the crashed broker");
 
@@ -45,7 +45,7 @@ public sealed class WebConsoleTests(ITestOutputHelper output)
         await page.GoToAsync(cluster.Control + "/console");
         await page.WaitForFunctionAsync("() => document.querySelector('[data-partition=\"task-events-0\"]') !== null");
 
-        await page.ClickAsync("xpath///button[text()='Stop the followers of task-events[0]']");
+        await Click(page, "Stop the followers of task-events[0]");
         await Eventually.WaitUntilAsync(async () => await page.EvaluateFunctionAsync<int>("() => document.querySelectorAll('#faults tr').length") == 2, TimeSpan.FromSeconds(30), "the page listing two follower faults");
         // A write the stopped followers never copy leaves them behind; after replica.lag.time.max they leave the ISR.
         using (var producer = new Confluent.Kafka.ProducerBuilder<string, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Confluent.Kafka.Acks.Leader }).Build())
@@ -57,7 +57,7 @@ public sealed class WebConsoleTests(ITestOutputHelper output)
 
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            await page.ClickAsync("#faults button");
+            Assert.True(await page.EvaluateFunctionAsync<bool>("() => { const b = document.querySelector('#faults button'); if (b) b.click(); return !!b; }"), "no fault to remove on the page");
             await page.WaitForFunctionAsync("count => document.querySelectorAll('#faults tr').length < count", new WaitForFunctionOptions { Timeout = 30_000 }, await page.EvaluateFunctionAsync<int>("() => document.querySelectorAll('#faults tr').length"));
         }
 
@@ -72,6 +72,10 @@ public sealed class WebConsoleTests(ITestOutputHelper output)
         Args = ["--no-sandbox", "--disable-gpu"],
         DefaultViewport = new ViewPortOptions { Width = 1280, Height = 800 },
     });
+
+    /// <summary>Clicks the button with this label in one step: the page redraws every 500 ms, so a button found first may be gone by the click.</summary>
+    private static async Task Click(IPage page, string label) =>
+        Assert.True(await page.EvaluateFunctionAsync<bool>("label => { const b = [...document.querySelectorAll('button')].find(b => b.textContent === label); if (b) b.click(); return !!b; }", label), $"no button '{label}' on the page");
 
     private static Task<string> Cell(IPage page, string kind) =>
         page.EvaluateFunctionAsync<string>($"() => document.querySelector('[data-{kind}=\"task-events-0\"]').textContent");

@@ -77,7 +77,7 @@ public sealed class FaultTests
         await using var cluster = SimulatedCluster.Start(new SimulatedClusterOptions { Brokers = 1 });
         {
             var faults = cluster.FaultsOf(1);
-            Assert.Contains("Unknown API 'JoinGroup' here; use one of Produce, Fetch, ListOffsets, Metadata, InitProducerId.", Assert.Throws<ArgumentException>(() => faults.InjectError(ApiKey.JoinGroup, KafkaErrorCode.NotEnoughReplicas)).Message, StringComparison.Ordinal);
+            Assert.Contains("Unknown API 'JoinGroup' here; use one of Produce, Fetch, ListOffsets, Metadata, InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit.", Assert.Throws<ArgumentException>(() => faults.InjectError(ApiKey.JoinGroup, KafkaErrorCode.NotEnoughReplicas)).Message, StringComparison.Ordinal);
             Assert.Contains("Unknown Kafka error '0'", Assert.Throws<ArgumentException>(() => faults.InjectError(ApiKey.Produce, KafkaErrorCode.None)).Message, StringComparison.Ordinal);
             Assert.Throws<ArgumentOutOfRangeException>(() => faults.DropProduceResponses(0));
             Assert.Equal("Fault 'drop-produce-responses': \"count\" must be 1 or more, not 0.", Assert.Throws<ArgumentException>(() => cluster.Apply(new DropProduceResponses(1, Count: 0))).Message);
