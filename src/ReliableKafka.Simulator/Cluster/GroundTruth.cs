@@ -60,8 +60,8 @@ public enum TruthEventKind
 }
 
 /// <summary>How a transaction ends (the <see cref="TruthEvent.Outcome"/> of transaction events).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TransactionOutcome>))]
-public enum TransactionOutcome
+[JsonConverter(typeof(JsonStringEnumConverter<TransactionResult>))]
+public enum TransactionResult
 {
     /// <summary>Committed: read_committed consumers see its records.</summary>
     Commit,
@@ -246,7 +246,7 @@ public sealed record TruthEvent(
 
     /// <summary>Commit or abort (TransactionDecided, MarkerWritten, TransactionCompleted).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public TransactionOutcome? Outcome { get; init; }
+    public TransactionResult? Outcome { get; init; }
 
     /// <summary>Why the transaction was decided (TransactionDecided).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

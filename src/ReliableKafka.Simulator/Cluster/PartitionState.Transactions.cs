@@ -31,7 +31,7 @@ internal sealed partial class PartitionState
             offset = stored.BaseOffset;
             _truth.Add(TruthEventKind.MarkerWritten, Topic, Index, brokerId, offset, offset, LeaderEpoch, producerId,
                 $"{(type == ControlRecordType.Commit ? "commit" : "abort")} marker of transaction '{transactionalId}' (epoch {producerEpoch})",
-                e => e with { TransactionalId = transactionalId, ProducerEpoch = producerEpoch, Outcome = type == ControlRecordType.Commit ? TransactionOutcome.Commit : TransactionOutcome.Abort });
+                e => e with { TransactionalId = transactionalId, ProducerEpoch = producerEpoch, Outcome = type == ControlRecordType.Commit ? TransactionResult.Commit : TransactionResult.Abort });
             advanced = UpdateHighWatermarkLocked(out var completed);
             Complete(completed);
         }

@@ -12,13 +12,13 @@ internal sealed partial class RequestHandler
             : null);
 
     /// <summary>
-    /// InitProducerId, in its non-flexible versions: without a transactional id a new cluster-unique producer id at
+    /// InitProducerId, versions 0-4 (v2+ flexible; v3+ carry the producer's id and epoch, KIP-360): without a transactional id a new cluster-unique producer id at
     /// epoch 0 (any broker answers); with one, the transaction coordinator's producer id and a new epoch.
     /// </summary>
-    private static readonly ApiRegistration InitProducerIdApi = new(ApiKey.InitProducerId, 0, 1, static (handler, broker, header, body, _) =>
-        Done(Respond(header, handler.InitProducerId(broker, InitProducerIdRequest.Read(ref body, header.ApiVersion)))));
+    private static readonly ApiRegistration InitProducerIdApi = new(ApiKey.InitProducerId, 0, 4, static (handler, broker, header, body, _) =>
+        Done(Respond(header, handler.InitProducerId(broker, InitProducerIdRequest.Read(ref body, header.ApiVersion), header.ApiVersion))));
 
-    private InitProducerIdResponse InitProducerId(BrokerNode broker, InitProducerIdRequest request)
+    private InitProducerIdResponse InitProducerId(BrokerNode broker, InitProducerIdRequest request, short version)
     {
         if (Injected(broker, ApiKey.InitProducerId) is var injected and not KafkaErrorCode.None)
         {
@@ -40,7 +40,7 @@ internal sealed partial class RequestHandler
             return new InitProducerIdResponse { ErrorCode = KafkaErrorCode.NotCoordinator, ProducerId = -1, ProducerEpoch = -1 };
         }
 
-        var (error, producerId, epoch) = _cluster.TransactionCoordinator.InitProducerId(broker.Id, transactionalId, request.TransactionTimeoutMs);
+        var (error, producerId, epoch) = _cluster.TransactionCoordinator.InitProducerId(broker.Id, transactionalId, request.TransactionTimeoutMs, request.ProducerId, request.ProducerEpoch, producerFencedKnown: version >= 4);
         return new InitProducerIdResponse { ErrorCode = error, ProducerId = producerId, ProducerEpoch = epoch };
     }
 

@@ -37,6 +37,9 @@ public static class KafkaProperties
     /// <summary>The transactional producer's id.</summary>
     public const string TransactionalId = "transactional.id";
 
+    /// <summary>How long a transaction may stay open before the coordinator aborts it.</summary>
+    public const string TransactionTimeout = "transaction.timeout.ms";
+
     /// <summary>How often librdkafka emits its statistics.</summary>
     public const string StatisticsInterval = "statistics.interval.ms";
 

@@ -23,6 +23,7 @@ public static class ProducerConfigValidator
         KafkaProperties.MaxInFlight, KafkaProperties.Retries, KafkaProperties.DeliveryTimeout, KafkaProperties.Linger,
         KafkaProperties.RequestTimeout, "retry.backoff.ms", "batch.size", "batch.num.messages", "message.max.bytes",
         "queue.buffering.max.messages", "queue.buffering.max.kbytes", KafkaProperties.StatisticsInterval, SocketTimeout,
+        KafkaProperties.TransactionTimeout,
     ];
 
     /// <summary>
@@ -101,6 +102,7 @@ public static class ProducerConfigValidator
             }
         }
 
+        CheckTransactions(context, acks, idempotence);
         CheckTimeouts(context, profile);
         if (idempotence == true || (idempotence is null && profile == ReliabilityProfile.Critical))
         {
@@ -191,6 +193,78 @@ public static class ProducerConfigValidator
                 deliveryName,
                 $"{deliveryName}={delivery} is under 30 s: a leader election or a rolling restart takes longer, so messages fail during ordinary broker maintenance.",
                 $"Set {deliveryName} to 120000 (two minutes) or more, and handle the failures that remain."));
+        }
+    }
+
+    /// <summary>Kafka's default transaction.max.timeout.ms: a broker refuses a longer transaction.timeout.ms (INVALID_TRANSACTION_TIMEOUT).</summary>
+    private const long MaxTransactionTimeoutMs = 900_000;
+
+    /// <summary>librdkafka's default transaction.timeout.ms.</summary>
+    private const long DefaultTransactionTimeoutMs = 60_000;
+
+    /// <summary>
+    /// A transactional producer (transactional.id set) is idempotent with acks=all, and librdkafka refuses settings that
+    /// say otherwise; its delivery and socket timeouts must fit in a transaction, and the broker refuses a transaction
+    /// timeout above transaction.max.timeout.ms.
+    /// </summary>
+    private static void CheckTransactions(Context context, int? acks, bool? idempotence)
+    {
+        var id = context.Raw(KafkaProperties.TransactionalId);
+        var name = context.Name(KafkaProperties.TransactionalId);
+        if (id is null)
+        {
+            return;
+        }
+
+        if (id.Length == 0)
+        {
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.TransactionalRequiresIdempotence, FindingSeverity.Error, name,
+                $"{name} is empty: a transactional producer needs an id that is the same across restarts of one instance and differs between instances.",
+                $"Set {name} to a stable id per instance (for example the service name and its instance ordinal), or remove it for a producer without transactions."));
+        }
+
+        if (idempotence == false)
+        {
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.TransactionalRequiresIdempotence, FindingSeverity.Error, context.Name(KafkaProperties.EnableIdempotence),
+                $"{name} is set with enable.idempotence=false: a transactional producer is idempotent (librdkafka refuses this configuration).",
+                "Remove enable.idempotence (a transactional producer turns it on) or set it to true."));
+        }
+
+        if (acks is 0 or 1)
+        {
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.TransactionalRequiresIdempotence, FindingSeverity.Error, context.Name(KafkaProperties.Acks),
+                $"{name} is set with acks={acks}: a transactional producer writes with acks=all (librdkafka refuses anything else).",
+                "Remove acks or set it to all."));
+        }
+
+        var timeout = context.Integer(KafkaProperties.TransactionTimeout) ?? DefaultTransactionTimeoutMs;
+        var timeoutName = context.Name(KafkaProperties.TransactionTimeout);
+        if (timeout > MaxTransactionTimeoutMs)
+        {
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.TransactionTimeout, FindingSeverity.Error, timeoutName,
+                $"{timeoutName}={timeout} is above Kafka's default transaction.max.timeout.ms ({MaxTransactionTimeoutMs}): the broker refuses InitTransactions with INVALID_TRANSACTION_TIMEOUT.",
+                $"Set {timeoutName} to at most {MaxTransactionTimeoutMs} (shorter is better: a dead producer's open transaction holds read_committed consumers back until it passes)."));
+        }
+
+        if (context.Integer(KafkaProperties.DeliveryTimeout) is { } delivery && delivery > timeout)
+        {
+            var deliveryName = context.Name(KafkaProperties.DeliveryTimeout);
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.TransactionTimeout, FindingSeverity.Error, deliveryName,
+                $"{deliveryName}={delivery} is above {timeoutName}={timeout}: a message could still be in flight when its transaction times out (librdkafka refuses this configuration).",
+                $"Remove {deliveryName} (librdkafka then uses {timeoutName}) or set it to at most {timeout}."));
+        }
+
+        if (context.Integer(SocketTimeout) is { } socket && socket > timeout + 100)
+        {
+            context.Findings.Add(new ConfigFinding(
+                RuleIds.TransactionTimeout, FindingSeverity.Error, context.Name(SocketTimeout),
+                $"{SocketTimeout}={socket} is above {timeoutName}={timeout} + 100: a request could outlive its transaction (librdkafka refuses this configuration).",
+                $"Set {SocketTimeout} to at most {timeout + 100}, or remove it."));
         }
     }
 

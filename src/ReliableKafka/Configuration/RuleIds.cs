@@ -41,4 +41,10 @@ public static class RuleIds
 
     /// <summary>An idempotent producer whose delivery.timeout.ms is under twice max(request.timeout.ms, socket.timeout.ms): no room to retry a lost answer.</summary>
     public const string NoRoomToRetry = "RK012";
+
+    /// <summary>A transactional producer (transactional.id set) that turns idempotence off, weakens acks, or has an empty id.</summary>
+    public const string TransactionalRequiresIdempotence = "RK013";
+
+    /// <summary>transaction.timeout.ms above Kafka's transaction.max.timeout.ms (15 minutes), or below the delivery or socket timeout.</summary>
+    public const string TransactionTimeout = "RK014";
 }

@@ -90,6 +90,12 @@ public static class ReliableKafkaTelemetry
     /// <summary>Tag: the error code's name.</summary>
     public const string TagErrorCode = "error.type";
 
+    /// <summary>Transactions published by a <see cref="TransactionalPublisher{TKey, TValue}"/>, by outcome (<see cref="TagOutcome"/>).</summary>
+    public const string Transactions = "reliablekafka.transactions";
+
+    /// <summary>How a transaction ended: Committed, Aborted, Fenced or Unknown.</summary>
+    public const string TagOutcome = "reliablekafka.transaction.outcome";
+
     /// <summary>Tag: the broker's name.</summary>
     public const string TagBroker = "messaging.kafka.broker";
 
@@ -106,6 +112,7 @@ public static class ReliableKafkaTelemetry
     internal static readonly ActivitySource Source = new(ActivitySourceName, typeof(ReliableKafkaTelemetry).Assembly.GetName().Version?.ToString());
 
     internal static readonly Counter<long> ConsumerDeadLetteredCounter = Meter.CreateCounter<long>(ConsumerDeadLettered, "{record}", "Poison records dead-lettered by the idempotent consumer.");
+    internal static readonly Counter<long> TransactionsCounter = Meter.CreateCounter<long>(Transactions, "{transaction}", "Transactions published, by outcome.");
     internal static readonly Histogram<double> DurationHistogram = Meter.CreateHistogram<double>(DeliveryDuration, "ms", "Publish-to-acknowledgement time.");
 
     private static readonly ConcurrentDictionary<ITelemetrySource, byte> Sources = new();

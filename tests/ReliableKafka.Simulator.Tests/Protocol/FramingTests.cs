@@ -211,8 +211,9 @@ public sealed class FramingTests
         Assert.False(ApiVersioning.IsFlexible(ApiKey.SaslHandshake, 1));
         Assert.False(ApiVersioning.IsFlexible((ApiKey)999, 50));
 
-        // Every version the broker serves is non-flexible, other than ApiVersions v3, Metadata v9 and v3 of the
-        // transaction APIs (librdkafka sends TxnOffsetCommit v3).
+        // Every version the broker serves is non-flexible, other than ApiVersions v3, Metadata v9, InitProducerId v2-4
+        // (librdkafka bumps a transactional epoch with v3+, KIP-360) and v3 of the transaction APIs (librdkafka sends
+        // TxnOffsetCommit v3).
         Assert.True(ApiVersioning.IsFlexible(ApiKey.Metadata, 9));
         ApiKey[] transactions = [ApiKey.AddPartitionsToTxn, ApiKey.AddOffsetsToTxn, ApiKey.EndTxn, ApiKey.TxnOffsetCommit];
         foreach (var key in transactions)
@@ -221,7 +222,8 @@ public sealed class FramingTests
             Assert.True(ApiVersioning.IsFlexible(key, 3), key.ToString());
         }
 
-        foreach (var range in ApiRegistry.Ranges.Where(r => r.ApiKey is not ApiKey.ApiVersions and not ApiKey.Metadata && !transactions.Contains(r.ApiKey)))
+        Assert.True(ApiVersioning.IsFlexible(ApiKey.InitProducerId, 2));
+        foreach (var range in ApiRegistry.Ranges.Where(r => r.ApiKey is not ApiKey.ApiVersions and not ApiKey.Metadata and not ApiKey.InitProducerId && !transactions.Contains(r.ApiKey)))
         {
             Assert.False(ApiVersioning.IsFlexible(range.ApiKey, range.MaxVersion), range.ToString());
         }

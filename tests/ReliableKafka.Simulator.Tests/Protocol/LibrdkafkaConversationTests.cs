@@ -65,7 +65,7 @@ public sealed class LibrdkafkaConversationTests
         }
 
         Assert.Empty(broker.Failures);
-        Assert.Contains(broker.Requests, h => h.ApiKey == ApiKey.InitProducerId && h.ApiVersion == 1);
+        Assert.Contains(broker.Requests, h => h.ApiKey == ApiKey.InitProducerId && h.ApiVersion == 4);
         var (version, produce) = Assert.Single(produced);
         Assert.Equal(8, version);
         Assert.Equal(-1, produce.Acks);

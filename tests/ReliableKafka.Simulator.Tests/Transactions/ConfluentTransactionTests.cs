@@ -45,9 +45,9 @@ public sealed class ConfluentTransactionTests : IAsyncLifetime
         Assert.Equal(Expected("a", "b", "c"), uncommitted.Order());
 
         var decided = _cluster.Truth.Events.Where(static e => e.Kind == TruthEventKind.TransactionDecided && e.TransactionalId == "tx-orders").ToList();
-        Assert.Equal([TransactionOutcome.Commit, TransactionOutcome.Abort, TransactionOutcome.Commit], decided.Select(static e => e.Outcome!.Value));
+        Assert.Equal([TransactionResult.Commit, TransactionResult.Abort, TransactionResult.Commit], decided.Select(static e => e.Outcome!.Value));
         Assert.All(decided, static e => Assert.Equal(TransactionCause.Requested, e.Cause));
-        Assert.Contains(_cluster.Truth.Events, static e => e.Kind == TruthEventKind.MarkerWritten && e.Topic == "audit" && e.Outcome == TransactionOutcome.Abort);
+        Assert.Contains(_cluster.Truth.Events, static e => e.Kind == TruthEventKind.MarkerWritten && e.Topic == "audit" && e.Outcome == TransactionResult.Abort);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class ConfluentTransactionTests : IAsyncLifetime
 
         Assert.Equal(["fenced:successor-0", "fenced:successor-1", "fenced:successor-2"], ReadUntilSentinels(IsolationLevel.ReadCommitted, "fenced").Order());
         Assert.Contains(_cluster.Truth.Events, static e => e.Kind == TruthEventKind.TransactionDecided && e.TransactionalId == "tx-shared"
-            && e.Outcome == TransactionOutcome.Abort && e.Cause == TransactionCause.Fenced);
+            && e.Outcome == TransactionResult.Abort && e.Cause == TransactionCause.Fenced);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class ConfluentTransactionTests : IAsyncLifetime
         producer.CommitTransaction(Patience);
 
         // Decided, answered, not yet visible: no marker is written, every partition's LSO stays at its first record.
-        Assert.Contains(_cluster.Truth.Events, static e => e.Kind == TruthEventKind.TransactionDecided && e.TransactionalId == "tx-crash" && e.Outcome == TransactionOutcome.Commit);
+        Assert.Contains(_cluster.Truth.Events, static e => e.Kind == TruthEventKind.TransactionDecided && e.TransactionalId == "tx-crash" && e.Outcome == TransactionResult.Commit);
         Assert.DoesNotContain(_cluster.Truth.Events, static e => e.Kind == TruthEventKind.MarkerWritten);
         Assert.All(_cluster.Describe().Topics.Single(static t => t.Name == "crash").Partitions, static p => Assert.Equal(0, p.LastStableOffset));
         Assert.Equal("PrepareCommit", _cluster.DescribeTransactions().Single(static t => t.TransactionalId == "tx-crash").State);

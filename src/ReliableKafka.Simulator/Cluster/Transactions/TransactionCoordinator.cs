@@ -36,6 +36,9 @@ internal sealed class TransactionEntry(string transactionalId)
 
     public short ProducerEpoch { get; set; } = -1;
 
+    /// <summary>The epoch before the last bump that a producer asked for with its own id and epoch (KIP-360): a retry of that bump gets the current one.</summary>
+    public short LastProducerEpoch { get; set; } = -1;
+
     public int TimeoutMs { get; set; }
 
     public TransactionState State { get; set; } = TransactionState.Empty;
@@ -83,8 +86,13 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TransactionEntry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>InitProducerId with a transactional id: a producer id and a new epoch, fencing the previous instance.</summary>
-    public (KafkaErrorCode Error, long ProducerId, short Epoch) InitProducerId(int coordinator, string transactionalId, int timeoutMs)
+    /// <summary>
+    /// InitProducerId with a transactional id: a producer id and a new epoch, fencing the previous instance. With
+    /// <paramref name="expectedProducerId"/> and <paramref name="expectedEpoch"/> (v3+, KIP-360) it is a producer
+    /// bumping its own epoch to go on after an abortable error: refused with PRODUCER_FENCED (INVALID_PRODUCER_EPOCH before
+    /// v4) unless they are the id's current ones (or, for a retry of that bump, the epoch it replaced).
+    /// </summary>
+    public (KafkaErrorCode Error, long ProducerId, short Epoch) InitProducerId(int coordinator, string transactionalId, int timeoutMs, long expectedProducerId = -1, short expectedEpoch = -1, bool producerFencedKnown = true)
     {
         if (timeoutMs <= 0 || timeoutMs > cluster.Options.TransactionMaxTimeout.TotalMilliseconds)
         {
@@ -100,6 +108,13 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
                 return (KafkaErrorCode.None, entry.ProducerId, entry.ProducerEpoch);
             }
 
+            var fenced = producerFencedKnown ? KafkaErrorCode.ProducerFenced : KafkaErrorCode.InvalidProducerEpoch;
+            var expected = expectedProducerId >= 0 || expectedEpoch >= 0;
+            if (expected && expectedProducerId != entry.ProducerId)
+            {
+                return (fenced, -1, -1);
+            }
+
             switch (entry.State)
             {
                 case TransactionState.PrepareCommit or TransactionState.PrepareAbort or TransactionState.PrepareEpochFence:
@@ -110,6 +125,14 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
                     Fence(entry, coordinator, TransactionCause.Fenced);
                     return (KafkaErrorCode.ConcurrentTransactions, -1, -1);
             }
+
+            if (expected && expectedEpoch != entry.ProducerEpoch)
+            {
+                // A retry of a bump whose answer was lost gets the epoch it already made; anything else is fenced.
+                return expectedEpoch == entry.LastProducerEpoch ? (KafkaErrorCode.None, entry.ProducerId, entry.ProducerEpoch) : (fenced, -1, -1);
+            }
+
+            entry.LastProducerEpoch = expected ? entry.ProducerEpoch : (short)-1;
 
             if (entry.ProducerEpoch >= short.MaxValue - 1)
             {
@@ -232,7 +255,7 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
             switch (entry.State)
             {
                 case TransactionState.Ongoing:
-                    Decide(entry, coordinator, commit ? TransactionOutcome.Commit : TransactionOutcome.Abort, TransactionCause.Requested);
+                    Decide(entry, coordinator, commit ? TransactionResult.Commit : TransactionResult.Abort, TransactionCause.Requested);
                     return KafkaErrorCode.None;
                 case TransactionState.CompleteCommit when commit:
                 case TransactionState.CompleteAbort when !commit:
@@ -363,28 +386,29 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
     {
         entry.State = TransactionState.PrepareEpochFence;
         entry.ProducerEpoch++;
+        entry.LastProducerEpoch = -1;
         cluster.Truth.Add(TruthEventKind.ProducerFenced, null, -1, coordinator, producerId: entry.ProducerId,
             detail: $"transactional id '{entry.TransactionalId}' fenced at epoch {entry.ProducerEpoch} ({(cause == TransactionCause.TimedOut ? "transaction timed out" : "a new instance started")})",
             typed: e => e with { TransactionalId = entry.TransactionalId, ProducerEpoch = entry.ProducerEpoch });
-        Decide(entry, coordinator, TransactionOutcome.Abort, cause);
+        Decide(entry, coordinator, TransactionResult.Abort, cause);
     }
 
-    private void Decide(TransactionEntry entry, int coordinator, TransactionOutcome outcome, TransactionCause cause)
+    private void Decide(TransactionEntry entry, int coordinator, TransactionResult outcome, TransactionCause cause)
     {
-        entry.State = outcome == TransactionOutcome.Commit ? TransactionState.PrepareCommit : TransactionState.PrepareAbort;
+        entry.State = outcome == TransactionResult.Commit ? TransactionState.PrepareCommit : TransactionState.PrepareAbort;
         entry.PendingMarkers.Clear();
         foreach (var partition in entry.Partitions)
         {
             entry.PendingMarkers[partition] = null;
         }
 
-        if (outcome == TransactionOutcome.Abort)
+        if (outcome == TransactionResult.Abort)
         {
             entry.PendingOffsets.Clear();
         }
 
         cluster.Truth.Add(TruthEventKind.TransactionDecided, null, -1, coordinator, producerId: entry.ProducerId,
-            detail: $"transaction of '{entry.TransactionalId}' {(outcome == TransactionOutcome.Commit ? "commits" : "aborts")} ({cause}); markers to {entry.Partitions.Count} partition(s)",
+            detail: $"transaction of '{entry.TransactionalId}' {(outcome == TransactionResult.Commit ? "commits" : "aborts")} ({cause}); markers to {entry.Partitions.Count} partition(s)",
             typed: e => e with { TransactionalId = entry.TransactionalId, ProducerEpoch = entry.ProducerEpoch, Outcome = outcome, Cause = cause });
     }
 
@@ -397,8 +421,8 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
             entry.CoordinatorBroker = coordinator;
         }
 
-        var outcome = entry.State == TransactionState.PrepareCommit ? TransactionOutcome.Commit : TransactionOutcome.Abort;
-        var type = outcome == TransactionOutcome.Commit ? ControlRecordType.Commit : ControlRecordType.Abort;
+        var outcome = entry.State == TransactionState.PrepareCommit ? TransactionResult.Commit : TransactionResult.Abort;
+        var type = outcome == TransactionResult.Commit ? ControlRecordType.Commit : ControlRecordType.Abort;
         foreach (var (key, wait) in entry.PendingMarkers.ToList())
         {
             if (wait is { IsCompleted: true })
@@ -440,7 +464,7 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
             return;
         }
 
-        if (outcome == TransactionOutcome.Commit)
+        if (outcome == TransactionResult.Commit)
         {
             foreach (var (group, offsets) in entry.PendingOffsets)
             {
@@ -449,9 +473,9 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
         }
 
         entry.PendingOffsets.Clear();
-        entry.State = outcome == TransactionOutcome.Commit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort;
+        entry.State = outcome == TransactionResult.Commit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort;
         cluster.Truth.Add(TruthEventKind.TransactionCompleted, null, -1, coordinator, producerId: entry.ProducerId,
-            detail: $"transaction of '{entry.TransactionalId}' {(outcome == TransactionOutcome.Commit ? "committed" : "aborted")}: every marker written",
+            detail: $"transaction of '{entry.TransactionalId}' {(outcome == TransactionResult.Commit ? "committed" : "aborted")}: every marker written",
             typed: e => e with { TransactionalId = entry.TransactionalId, ProducerEpoch = entry.ProducerEpoch, Outcome = outcome });
     }
 }

@@ -1,13 +1,13 @@
 namespace ReliableKafka.Simulator.Protocol;
 
-/// <summary>InitProducerIdResponse (API key 22), versions 0-1; layout from InitProducerIdResponse.json.</summary>
+/// <summary>InitProducerIdResponse (API key 22), versions 0-4; layout from InitProducerIdResponse.json (v2+ flexible).</summary>
 internal sealed class InitProducerIdResponse : IKafkaMessage<InitProducerIdResponse>
 {
     public static ApiKey ApiKey => ApiKey.InitProducerId;
 
     public static short LowestSupportedVersion => 0;
 
-    public static short HighestSupportedVersion => 1;
+    public static short HighestSupportedVersion => 4;
 
     /// <summary>The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.</summary>
     public int ThrottleTimeMs { get; set; }
@@ -29,6 +29,10 @@ internal sealed class InitProducerIdResponse : IKafkaMessage<InitProducerIdRespo
         result.ErrorCode = (KafkaErrorCode)reader.ReadInt16("InitProducerIdResponse.ErrorCode");
         result.ProducerId = reader.ReadInt64("InitProducerIdResponse.ProducerId");
         result.ProducerEpoch = reader.ReadInt16("InitProducerIdResponse.ProducerEpoch");
+        if (version >= 2)
+        {
+            reader.SkipTaggedFields("InitProducerIdResponse tagged fields");
+        }
 
         return result;
     }
@@ -40,13 +44,17 @@ internal sealed class InitProducerIdResponse : IKafkaMessage<InitProducerIdRespo
         writer.WriteInt16((short)ErrorCode);
         writer.WriteInt64(ProducerId);
         writer.WriteInt16(ProducerEpoch);
+        if (version >= 2)
+        {
+            writer.WriteEmptyTaggedFields();
+        }
     }
 
     private static void CheckVersion(short version)
     {
         if (version < LowestSupportedVersion || version > HighestSupportedVersion)
         {
-            throw new KafkaProtocolException($"InitProducerIdResponse version {version} is not supported (0-1).");
+            throw new KafkaProtocolException($"InitProducerIdResponse version {version} is not supported (0-4).");
         }
     }
 }
