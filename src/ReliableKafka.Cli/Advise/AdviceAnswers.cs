@@ -20,10 +20,12 @@ public enum LossImpact
 /// <param name="PeakRate">The peak rate, in messages per second, of the producer.</param>
 /// <param name="ConsumersDeduplicate">Whether consumers drop an event they have already processed (by event id).</param>
 /// <param name="BootstrapServers">The brokers to put in the configuration; null for a placeholder.</param>
+/// <param name="AtomicTopics">Whether several events, on several topics, must appear together or not at all.</param>
 internal sealed record AdviceAnswers(
     LossImpact LossImpact,
     int LatencyBudgetMs,
     int Brokers,
     int PeakRate,
     bool ConsumersDeduplicate,
-    string? BootstrapServers = null);
+    string? BootstrapServers = null,
+    bool AtomicTopics = false);

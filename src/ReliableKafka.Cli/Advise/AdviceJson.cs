@@ -18,7 +18,7 @@ internal static class AdviceJson
 
         return ReportJson.Serialize(new AdviceDocument(
             advice.Profile.ToString(),
-            new AdviceAnswersDocument(AdviceOptions.Name(answers.LossImpact), answers.LatencyBudgetMs, answers.Brokers, answers.PeakRate, answers.ConsumersDeduplicate),
+            new AdviceAnswersDocument(AdviceOptions.Name(answers.LossImpact), answers.LatencyBudgetMs, answers.Brokers, answers.PeakRate, answers.ConsumersDeduplicate, answers.AtomicTopics),
             producer,
             new AdviceTopicDocument(advice.Topic.ReplicationFactor, advice.Topic.MinInSyncReplicas, advice.Topic.UncleanLeaderElection),
             advice.Reasons,
@@ -42,7 +42,8 @@ internal sealed record AdviceDocument(
 
 /// <summary>The answers the advice follows.</summary>
 /// <param name="LossImpact">critical, minor or none.</param>
-internal sealed record AdviceAnswersDocument(string LossImpact, int LatencyBudgetMs, int Brokers, int PeakRate, bool ConsumersDeduplicate);
+/// <param name="AtomicTopics">Whether several events on several topics must appear together (--atomic-topics; false when not given). Added after the first version.</param>
+internal sealed record AdviceAnswersDocument(string LossImpact, int LatencyBudgetMs, int Brokers, int PeakRate, bool ConsumersDeduplicate, bool AtomicTopics = false);
 
 /// <summary>The advised topic settings.</summary>
 internal sealed record AdviceTopicDocument(int ReplicationFactor, int MinInsyncReplicas, bool UncleanLeaderElectionEnable);

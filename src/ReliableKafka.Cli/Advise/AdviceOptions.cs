@@ -13,7 +13,8 @@ internal sealed record AdviceOptions(
     int? Brokers,
     int? PeakRate,
     string? ConsumersDeduplicate,
-    string? BootstrapServers)
+    string? BootstrapServers,
+    string? AtomicTopics = null)
 {
     public const string LossImpactFlag = "--loss-impact <critical|minor|none>";
     public const string LatencyFlag = "--latency-ms <MS>";
@@ -96,6 +97,11 @@ internal sealed record AdviceOptions(
             problems.Add($"--consumers-deduplicate '{ConsumersDeduplicate}' is not yes or no.");
         }
 
+        if (AtomicTopics is not null && !TryParseYesNo(AtomicTopics, out _))
+        {
+            problems.Add($"--atomic-topics '{AtomicTopics}' is not yes or no.");
+        }
+
         return problems;
     }
 
@@ -140,7 +146,8 @@ internal sealed record AdviceOptions(
             throw new InvalidOperationException("Not every answer is given and valid.");
         }
 
-        return new AdviceAnswers(impact, LatencyBudgetMs!.Value, Brokers!.Value, PeakRate!.Value, deduplicate, BootstrapServers);
+        var atomic = AtomicTopics is not null && TryParseYesNo(AtomicTopics, out var together) && together;
+        return new AdviceAnswers(impact, LatencyBudgetMs!.Value, Brokers!.Value, PeakRate!.Value, deduplicate, BootstrapServers, atomic);
     }
 
     /// <summary>Asks <paramref name="console"/> for every missing answer and returns the completed options.</summary>

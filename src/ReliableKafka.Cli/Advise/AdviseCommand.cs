@@ -34,6 +34,10 @@ internal sealed class AdviseCommand(IAnsiConsole console, StandardError standard
         [Description("yes or no: whether consumers drop an event id they have already processed. Critical warns on no.")]
         public string? ConsumersDeduplicate { get; init; }
 
+        [CommandOption("--atomic-topics <YES_NO>")]
+        [Description("yes or no (default no): whether several events, on several topics, must appear together or not at all (a task.created and its audit-log entry). yes advises Kafka transactions.")]
+        public string? AtomicTopics { get; init; }
+
         [CommandOption("--bootstrap-servers <LIST>")]
         [Description("Brokers to write into the configuration. Default: placeholders kafka-1:9092,... (never asked).")]
         public string? BootstrapServers { get; init; }
@@ -46,7 +50,7 @@ internal sealed class AdviseCommand(IAnsiConsole console, StandardError standard
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = new AdviceOptions(
-            settings.LossImpact, settings.LatencyMs, settings.Brokers, settings.PeakRate, settings.ConsumersDeduplicate, settings.BootstrapServers);
+            settings.LossImpact, settings.LatencyMs, settings.Brokers, settings.PeakRate, settings.ConsumersDeduplicate, settings.BootstrapServers, settings.AtomicTopics);
         var invalid = options.Invalid();
         if (invalid.Count > 0)
         {

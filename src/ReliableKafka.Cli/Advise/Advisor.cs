@@ -85,6 +85,7 @@ internal static class Advisor
 
         var topic = Topic(profile, answers.Brokers, reasons, warnings);
         Deduplication(profile, answers.ConsumersDeduplicate, reasons, warnings);
+        Transactions(profile, answers, reasons, warnings);
 
         var bootstrap = string.IsNullOrWhiteSpace(answers.BootstrapServers)
             ? string.Join(',', Enumerable.Range(1, Math.Min(answers.Brokers, 3)).Select(static i => $"kafka-{i}:9092"))
@@ -157,6 +158,37 @@ internal static class Advisor
             default:
                 reasons.Add("acks=0 never retries, so there are no duplicates to remove, and samples lost in a broker failure are not sent again.");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The two questions about exactly-once: are atomic multi-topic writes needed (transactions), and is
+    /// at-least-once with idempotent consumers enough (it is, when no write must be atomic with another).
+    /// </summary>
+    private static void Transactions(ReliabilityProfile profile, AdviceAnswers answers, List<string> reasons, List<string> warnings)
+    {
+        if (answers.AtomicTopics)
+        {
+            reasons.Add("Several events must appear together (--atomic-topics yes): publish them in one Kafka transaction (ReliableKafka's TransactionalPublisher): add transactional.id, stable per instance and unique across instances (a second instance with the same id fences the first), "
+                + "keep transaction.timeout.ms short (60000; it bounds how long a dead instance holds consumers back) and at least delivery.timeout.ms, and read with isolation.level=read_committed (librdkafka's and Java's default). A transaction costs a coordinator round trip and a marker per partition: commit many events at a time.");
+            if (profile != ReliabilityProfile.Critical)
+            {
+                warnings.Add($"Transactions are idempotent with acks=all whatever the {profile} profile says: events that must appear together are Critical events.");
+            }
+
+            if (!answers.ConsumersDeduplicate)
+            {
+                warnings.Add("A transaction whose commit result was lost (TransactionStatus.Unknown) may have committed: without consumers that deduplicate by event id, publishing it again can write it twice.");
+            }
+
+            return;
+        }
+
+        if (profile == ReliabilityProfile.Critical)
+        {
+            reasons.Add(answers.ConsumersDeduplicate
+                ? "No transactions: no event must appear together with another (--atomic-topics no), and at-least-once with consumers that deduplicate by event id gives each event's effect exactly once, without the cost of a transaction per write."
+                : "No transactions: no event must appear together with another (--atomic-topics no). Exactly-once effects then come from consumers that deduplicate by event id (see the warning), not from transactions.");
         }
     }
 

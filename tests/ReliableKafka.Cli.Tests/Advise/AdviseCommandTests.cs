@@ -31,6 +31,28 @@ public sealed class AdviseCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Atomic_multi_topic_writes_are_advised_transactions_and_without_them_at_least_once_with_deduplicating_consumers_is_enough()
+    {
+        var atomic = await RkInProcess.RunAsync([.. CriticalAnswers, "--atomic-topics", "yes", "--json"]);
+        var plain = await RkInProcess.RunAsync([.. CriticalAnswers, "--json"]);
+        var analytics = await RkInProcess.RunAsync("advise", "--loss-impact", "minor", "--latency-ms", "100", "--brokers", "3", "--peak-rate", "2000", "--consumers-deduplicate", "no", "--atomic-topics", "yes", "--json");
+        var bad = await RkInProcess.RunAsync([.. CriticalAnswers, "--atomic-topics", "sometimes"]);
+
+        using var atomicJson = JsonDocument.Parse(atomic.Stdout);
+        Assert.True(atomicJson.RootElement.GetProperty("answers").GetProperty("atomicTopics").GetBoolean());
+        Assert.Contains(atomicJson.RootElement.GetProperty("reasons").EnumerateArray(), static r => r.GetString()!.Contains("publish them in one Kafka transaction", StringComparison.Ordinal) && r.GetString()!.Contains("read_committed", StringComparison.Ordinal));
+        using var plainJson = JsonDocument.Parse(plain.Stdout);
+        Assert.False(plainJson.RootElement.GetProperty("answers").GetProperty("atomicTopics").GetBoolean());
+        Assert.Contains(plainJson.RootElement.GetProperty("reasons").EnumerateArray(), static r => r.GetString()!.StartsWith("No transactions: no event must appear together with another", StringComparison.Ordinal) && r.GetString()!.Contains("exactly once", StringComparison.Ordinal));
+        using var analyticsJson = JsonDocument.Parse(analytics.Stdout);
+        var warnings = analyticsJson.RootElement.GetProperty("warnings").EnumerateArray().Select(static w => w.GetString()!).ToList();
+        Assert.Contains(warnings, static w => w.Contains("events that must appear together are Critical events", StringComparison.Ordinal));
+        Assert.Contains(warnings, static w => w.Contains("TransactionStatus.Unknown", StringComparison.Ordinal));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--atomic-topics 'sometimes' is not yes or no.", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_output_parses_and_has_the_documented_fields()
     {
         var run = await RkInProcess.RunAsync([.. CriticalAnswers, "--json"]);
