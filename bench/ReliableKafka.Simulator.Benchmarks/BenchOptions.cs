@@ -16,6 +16,8 @@ internal sealed record BenchOptions
           --producer K=V    an extra librdkafka producer setting for both targets (repeatable)
           --consumer K=V    an extra librdkafka consumer setting for both targets (repeatable), e.g.
                             --consumer fetch.queue.backoff.ms=1000 to read with librdkafka's own default
+          --transactions SIZES  instead of the acks levels: idempotent against transactional producers on the
+                            simulator, paired per round, at these transaction sizes (comma-separated, e.g. 100,1000,10000)
           --quick           10x smaller message counts (a smoke run); explicit counts still win
           --json FILE       also write the numbers as JSON
           --help            this text
@@ -40,6 +42,9 @@ internal sealed record BenchOptions
     public IReadOnlyDictionary<string, string> ConsumerSettings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public bool Quick { get; init; }
+
+    /// <summary>Transaction sizes for the idempotent-against-transactional mode; empty for the acks-level comparison.</summary>
+    public IReadOnlyList<int> TransactionSizes { get; init; } = [];
 
     public string? JsonPath { get; init; }
 
@@ -75,6 +80,9 @@ internal sealed record BenchOptions
                     break;
                 case "--only":
                     options = options with { Targets = [ParseTarget(Arguments.Value(args, ref i))] };
+                    break;
+                case "--transactions":
+                    options = options with { TransactionSizes = [.. Arguments.Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(size => Arguments.Positive(arg, size))] };
                     break;
                 case "--producer":
                     options = options with { ProducerSettings = With(options.ProducerSettings, arg, Arguments.Value(args, ref i)) };

@@ -17,6 +17,12 @@ internal static class Program
 
     private static async Task RunAsync(BenchOptions options)
     {
+        if (options.TransactionSizes.Count > 0)
+        {
+            await TransactionBench.RunAsync(options).ConfigureAwait(false);
+            return;
+        }
+
         var runId = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HHmmss}-{Environment.ProcessId}");
         var workload = new Workload(seed: 20261127);
         var environment = DescribeEnvironment(options);

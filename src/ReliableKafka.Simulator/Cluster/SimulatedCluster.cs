@@ -299,6 +299,9 @@ public sealed partial class SimulatedCluster : IAsyncDisposable
 
     private IEnumerable<PartitionState> AllPartitions() => _topics.Values.SelectMany(static t => t.Partitions);
 
+    /// <summary>Wakes the background loop now (a decided transaction has markers to write) instead of at its next tick.</summary>
+    internal void Wake() => Signal();
+
     private void Signal()
     {
         if (Interlocked.Exchange(ref _signalled, 1) == 0)

@@ -407,6 +407,8 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
             entry.PendingOffsets.Clear();
         }
 
+        // The markers are written by the background loop: wake it rather than wait for its tick.
+        cluster.Wake();
         cluster.Truth.Add(TruthEventKind.TransactionDecided, null, -1, coordinator, producerId: entry.ProducerId,
             detail: $"transaction of '{entry.TransactionalId}' {(outcome == TransactionResult.Commit ? "commits" : "aborts")} ({cause}); markers to {entry.Partitions.Count} partition(s)",
             typed: e => e with { TransactionalId = entry.TransactionalId, ProducerEpoch = entry.ProducerEpoch, Outcome = outcome, Cause = cause });
@@ -454,7 +456,11 @@ internal sealed class TransactionCoordinator(SimulatedCluster cluster)
                 var (error, offset) = partition.AppendMarkerAsLeader(leader, entry.ProducerId, entry.ProducerEpoch, type, entry.CoordinatorEpoch, entry.TransactionalId);
                 if (error == KafkaErrorCode.None)
                 {
-                    entry.PendingMarkers[key] = partition.WaitForHighWatermark(offset + 1);
+                    var replicated = partition.WaitForHighWatermark(offset + 1);
+                    entry.PendingMarkers[key] = replicated;
+
+                    // Complete the transaction as soon as its last marker is replicated, not at the next tick.
+                    replicated.ContinueWith(static (_, state) => ((SimulatedCluster)state!).Wake(), cluster, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
             }
         }
