@@ -40,7 +40,8 @@ async function main() {
   await input.disconnect();
 
   const end = await producer.transaction();
-  await end.send({ topic: 'js-orders', messages: [{ key: 'end', value: 'end', partition: 0 }] });
+  // A committed end record in every partition: a reader has read everything before them once it has seen all three.
+  await end.send({ topic: 'js-orders', messages: [0, 1, 2].map(partition => ({ key: 'end', value: 'end', partition })) });
   await end.commit();
   await producer.disconnect();
 
@@ -48,11 +49,15 @@ async function main() {
   await reader.connect();
   await reader.subscribe({ topic: 'js-orders', fromBeginning: true });
   const seen = [];
+  const ended = new Set();
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`reader: saw ${JSON.stringify(seen)}`)), 60000);
-    reader.run({ eachMessage: async ({ message }) => {
+    const timer = setTimeout(() => reject(new Error(`reader: saw ${JSON.stringify(seen)}, ends of ${[...ended]}`)), 60000);
+    reader.run({ eachMessage: async ({ partition, message }) => {
       const value = message.value.toString();
-      if (value === 'end') { clearTimeout(timer); resolve(); } else { seen.push(value); }
+      if (value === 'end') {
+        ended.add(partition);
+        if (ended.size === 3) { clearTimeout(timer); resolve(); }
+      } else { seen.push(value); }
     } }).catch(reject);
   });
   await reader.disconnect();
