@@ -19,7 +19,9 @@ public sealed class ConsoleStoryTests(ITestOutputHelper output)
     {
         var directory = Directory.CreateTempSubdirectory("rk-console-story-").FullName;
         await using var api = await TaskApiProcess.StartAsync(directory);
-        Assert.Contains($"{api.BaseAddress.ToString().TrimEnd('/')}/kafka/console", api.Output, StringComparison.Ordinal);
+        // Logged once the server has started, which can be just after it says it listens.
+        var console = $"{api.BaseAddress.ToString().TrimEnd('/')}/kafka/console";
+        await Eventually.WaitUntilAsync(() => api.Output.Contains(console, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the console's address in the log", () => api.Output);
         await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
