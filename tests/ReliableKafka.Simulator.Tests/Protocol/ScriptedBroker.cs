@@ -60,9 +60,9 @@ internal sealed class ScriptedBroker : IAsyncDisposable
                 _connections.Add(ServeAsync(client));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
-            // Stopped.
+            // Stopped (a listener stopped between two accepts says "Not listening": InvalidOperationException).
         }
     }
 
