@@ -183,6 +183,14 @@ public sealed partial class AuditRunner
             return run.Result(Verdict.Error) with { Error = $"The fault schedule failed: {scheduleError.Message}", Timeline = context.Timeline, EffectiveSettings = Mask(settings) };
         }
 
+        if (configuration.Traits.Transactional)
+        {
+            // A transaction's markers reach its partitions one by one after the commit: read only once no transaction
+            // is pending (the last stable offset of every partition at its high watermark), or a read_committed
+            // consumer sees a committed transaction in one partition and not yet in another.
+            await Task.Run(() => WaitForStableOffsets(target.BootstrapServers, run.Topic, DrainTimeout, run.CancellationToken), run.CancellationToken).ConfigureAwait(false);
+        }
+
         var drained = await Task.Run(() => LogDrainer.Drain(target.BootstrapServers, run.Topic, run.Tag, DrainTimeout, run.CancellationToken), run.CancellationToken).ConfigureAwait(false);
         IReadOnlyList<long> deadLettered = [];
         if (scenario.UsesDeadLetters)
@@ -192,13 +200,16 @@ public sealed partial class AuditRunner
         }
 
         var verification = Verifier.Verify(recorder.Sent, recorder.Reports, drained.Records, deadLettered, drained.Foreign);
+        IReadOnlyList<string> transactionNotes = [];
         if (producer is TransactionalAuditProducer transactional)
         {
             verification = verification with { Counts = TransactionCounts(verification.Counts, transactional.Transactions, drained.Records) };
+            transactionNotes = TransactionAnomalies(transactional.Transactions, drained.Records);
         }
 
         var truth = target.Faults.Truth;
         var (verdict, reasons, critical) = VerdictRules.Judge(verification.Counts, run.Expected, configuration.IsCritical, configuration.Traits.Acks);
+        reasons = [.. reasons, .. transactionNotes];
         if (recorder.DuplicateReports > 0)
         {
             reasons = [.. reasons, $"note: the client reported {recorder.DuplicateReports} messages twice; the first report was kept"];
@@ -236,6 +247,60 @@ public sealed partial class AuditRunner
             AbortedReads = transactions.Where(static t => t.Outcome == AuditTransactionOutcome.Aborted).Sum(t => t.Sequences.Count(present.Contains)),
             TornTransactions = transactions.Count(t => t.Sequences.Count(present.Contains) is var seen && seen > 0 && seen < t.Sequences.Count),
         };
+    }
+
+    /// <summary>Waits until, in every partition, ListOffsets read_committed (the last stable offset) equals read_uncommitted (the high watermark); works on any Kafka.</summary>
+    private static void WaitForStableOffsets(string bootstrapServers, string topic, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Confluent.Kafka.ConsumerConfig Config(Confluent.Kafka.IsolationLevel isolation) => new()
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "rk-audit-stable",
+            EnableAutoCommit = false,
+            IsolationLevel = isolation,
+        };
+        using var committed = new Confluent.Kafka.ConsumerBuilder<Confluent.Kafka.Ignore, Confluent.Kafka.Ignore>(Config(Confluent.Kafka.IsolationLevel.ReadCommitted)).SetLogHandler(static (_, _) => { }).Build();
+        using var uncommitted = new Confluent.Kafka.ConsumerBuilder<Confluent.Kafka.Ignore, Confluent.Kafka.Ignore>(Config(Confluent.Kafka.IsolationLevel.ReadUncommitted)).SetLogHandler(static (_, _) => { }).Build();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout && !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var stable = Enumerable.Range(0, Partitions).All(p =>
+                {
+                    var where = new Confluent.Kafka.TopicPartition(topic, p);
+                    return committed.QueryWatermarkOffsets(where, TimeSpan.FromSeconds(5)).High == uncommitted.QueryWatermarkOffsets(where, TimeSpan.FromSeconds(5)).High;
+                });
+                if (stable)
+                {
+                    return;
+                }
+            }
+            catch (Confluent.Kafka.KafkaException)
+            {
+                // A leader moving: ask again.
+            }
+
+            cancellationToken.WaitHandle.WaitOne(50);
+        }
+    }
+
+    /// <summary>Each torn or aborted-but-visible transaction in words: its number, what the producer was told, which of its sequences a read_committed consumer sees.</summary>
+    private static List<string> TransactionAnomalies(IReadOnlyList<AuditTransaction> transactions, IReadOnlyCollection<ConsumedRecord> read)
+    {
+        var present = read.Select(static r => r.Sequence).ToHashSet();
+        var notes = new List<string>();
+        foreach (var transaction in transactions)
+        {
+            var seen = transaction.Sequences.Where(present.Contains).ToList();
+            var torn = seen.Count > 0 && seen.Count < transaction.Sequences.Count;
+            if (torn || (seen.Count > 0 && transaction.Outcome == AuditTransactionOutcome.Aborted))
+            {
+                notes.Add($"transaction {transaction.Number} ({transaction.Outcome}): read_committed sees sequences {string.Join(",", seen)} of {string.Join(",", transaction.Sequences)}");
+            }
+        }
+
+        return [.. notes.Take(5)];
     }
 
     /// <summary>Sends through the warm-up, the scenario's faults and the tail; then waits for the reports and heals the cluster.</summary>
