@@ -147,4 +147,6 @@ public enum KafkaErrorCode : short
     ProducerFenced = 90,
     /// <summary>UNKNOWN_TOPIC_ID (100).</summary>
     UnknownTopicId = 100,
+    /// <summary>TRANSACTION_ABORTABLE (120).</summary>
+    TransactionAbortable = 120,
 }
