@@ -23,7 +23,8 @@ public enum TransactionStatus
     /// <summary>
     /// Unknown: the commit was sent but its result could not be learned (it kept failing with retriable errors, or the
     /// client failed fatally during it). The transaction may have committed: read_committed consumers see it whole or
-    /// not at all. Publish it again only if consumers drop event ids they have already processed.
+    /// not at all. The publisher replaces its client: the next call's InitTransactions finishes this transaction as the
+    /// coordinator decided it. Publish it again only if consumers drop event ids they have already processed.
     /// </summary>
     Unknown,
 }

@@ -97,10 +97,7 @@ public sealed partial class TransactionalPublisher<TKey, TValue> : IAsyncDisposa
             var outcome = await Task.Run(() => Run(messages, cancellationToken), CancellationToken.None).ConfigureAwait(false);
             outcome = outcome with { Latency = Stopwatch.GetElapsedTime(started) };
             activity?.SetTag(ReliableKafkaTelemetry.TagOutcome, outcome.Status.ToString());
-            if (!outcome.IsCommitted)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error, outcome.Reason);
-            }
+            activity?.SetStatus(outcome.IsCommitted ? ActivityStatusCode.Ok : ActivityStatusCode.Error, outcome.IsCommitted ? null : outcome.Reason);
 
             Record(outcome);
             return outcome;
@@ -309,9 +306,16 @@ public sealed partial class TransactionalPublisher<TKey, TValue> : IAsyncDisposa
             }
             catch (KafkaException e)
             {
+                // A client that failed fatally cannot go on, and one still inside its commit cannot begin another
+                // transaction: either way the next call starts a new client, whose InitTransactions finishes this
+                // transaction the way the coordinator decided it (commits it if it received the commit, aborts it if not).
                 if (e.Error.IsFatal)
                 {
                     Replace(e.Error);
+                }
+                else
+                {
+                    Unfinished(e.Error);
                 }
 
                 return Outcome(TransactionStatus.Unknown, e.Error,
@@ -369,6 +373,15 @@ public sealed partial class TransactionalPublisher<TKey, TValue> : IAsyncDisposa
         LogReplaced(_logger, _name, _redactor.Redact(error.Reason));
     }
 
+    /// <summary>Drops a client whose commit never finished; the next call starts a new one.</summary>
+    private void Unfinished(Error error)
+    {
+        var producer = _producer;
+        _producer = null;
+        producer?.Dispose();
+        LogUnfinished(_logger, _name, _redactor.Redact(error.Reason));
+    }
+
     private TransactionOutcome Fenced(Error error) => Outcome(TransactionStatus.Fenced, error,
         $"another instance with transactional.id '{_config[KafkaProperties.TransactionalId]}' started ({Text(error)}): this one may no longer write, and its open transaction was aborted. Stop this instance; each instance needs its own transactional.id.");
 
@@ -376,39 +389,4 @@ public sealed partial class TransactionalPublisher<TKey, TValue> : IAsyncDisposa
 
     private static string Text(Error? error, string? fallback = null) =>
         error is null ? fallback ?? "no error given" : $"{error.Code}: {error.Reason}";
-
-    private void Record(TransactionOutcome outcome)
-    {
-        ReliableKafkaTelemetry.TransactionsCounter.Add(1, new KeyValuePair<string, object?>(ReliableKafkaTelemetry.TagProducer, _name), new KeyValuePair<string, object?>(ReliableKafkaTelemetry.TagOutcome, outcome.Status.ToString()));
-        switch (outcome.Status)
-        {
-            case TransactionStatus.Aborted:
-                LogAborted(_logger, _name, outcome.Reason);
-                break;
-            case TransactionStatus.Unknown:
-                LogUnknown(_logger, _name, outcome.Reason);
-                break;
-        }
-    }
-
-    [LoggerMessage(301, LogLevel.Warning, "Transaction of {Publisher} aborted: {Reason}")]
-    private static partial void LogAborted(ILogger logger, string publisher, string reason);
-
-    [LoggerMessage(302, LogLevel.Error, "Publisher {Publisher} is fenced: another instance with its transactional.id started ({Reason}); it publishes nothing more")]
-    private static partial void LogFenced(ILogger logger, string publisher, string reason);
-
-    [LoggerMessage(303, LogLevel.Error, "Transaction of {Publisher} has an unknown outcome: {Reason}")]
-    private static partial void LogUnknown(ILogger logger, string publisher, string reason);
-
-    [LoggerMessage(304, LogLevel.Warning, "Publisher {Publisher} replaces its client after a fatal error: {Reason}")]
-    private static partial void LogReplaced(ILogger logger, string publisher, string reason);
-
-    [LoggerMessage(305, LogLevel.Information, "Publisher {Publisher} retries its commit (attempt {Attempt}): {Reason}")]
-    private static partial void LogRetry(ILogger logger, string publisher, int attempt, string reason);
-
-    [LoggerMessage(307, LogLevel.Information, "Publisher {Publisher} runs its transaction again after the client recovered its sequence numbers: {Reason}")]
-    private static partial void LogRetryTransaction(ILogger logger, string publisher, string reason);
-
-    [LoggerMessage(306, LogLevel.Warning, "Publisher {Publisher}'s client: {Message}")]
-    private static partial void LogClient(ILogger logger, string publisher, string message);
 }

@@ -1,4 +1,5 @@
 using ReliableKafka.Configuration;
+using ReliableKafka.Simulator.Cluster;
 
 namespace ReliableKafka.Tests.Configuration;
 
@@ -161,6 +162,109 @@ public sealed class ProducerConfigValidatorTests
 
         Assert.Contains(findings, static f => f.RuleId == "RK002" && f.Message.Contains("did you mean 'sasl.password'", StringComparison.Ordinal));
         Assert.All(findings, static f => Assert.DoesNotContain(Secret, f.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_transactional_id_with_idempotence_off_acks_1_or_an_empty_id_breaks_RK013_with_the_fix()
+    {
+        var findings = ProducerConfigValidator.Errors(
+            Settings(("bootstrap.servers", "kafka:9092"), ("transactional.id", "task-api-0"), ("enable.idempotence", "false"), ("acks", "1")),
+            profile: null);
+        var empty = Assert.Single(ProducerConfigValidator.Errors(Settings(("bootstrap.servers", "kafka:9092"), ("transactional.id", " ")), profile: null));
+
+        Assert.All(findings, static f => Assert.Equal(RuleIds.TransactionalRequiresIdempotence, f.RuleId));
+        Assert.Equal(
+            ["transactional.id is set with acks=1: a transactional producer writes with acks=all (librdkafka refuses anything else).",
+             "transactional.id is set with enable.idempotence=false: a transactional producer is idempotent (librdkafka refuses this configuration)."],
+            findings.Select(static f => f.Message).Order(StringComparer.Ordinal));
+        Assert.Contains(findings, static f => f.Property == "acks" && f.Fix == "Remove acks or set it to all.");
+        Assert.Contains(findings, static f => f.Property == "enable.idempotence" && f.Fix == "Remove enable.idempotence (a transactional producer turns it on) or set it to true.");
+        Assert.Equal("RK013", empty.RuleId);
+        Assert.Equal("transactional.id is empty: a transactional producer needs an id that is the same across restarts of one instance and differs between instances.", empty.Message);
+    }
+
+    [Fact]
+    public void A_transaction_timeout_above_15_minutes_or_below_the_delivery_or_socket_timeout_breaks_RK014()
+    {
+        var tooLong = Assert.Single(ProducerConfigValidator.Errors(
+            Settings(("bootstrap.servers", "kafka:9092"), ("transactional.id", "t"), ("transaction.timeout.ms", "900001")), profile: null));
+        var deliveryAbove = Assert.Single(ProducerConfigValidator.Errors(
+            Settings(("bootstrap.servers", "kafka:9092"), ("transactional.id", "t"), ("transaction.timeout.ms", "60000"), ("message.timeout.ms", "120000")), profile: null));
+        var socketAbove = Assert.Single(ProducerConfigValidator.Errors(
+            Settings(("bootstrap.servers", "kafka:9092"), ("transactional.id", "t"), ("transaction.timeout.ms", "60000"), ("socket.timeout.ms", "60101")), profile: null));
+
+        Assert.Equal(RuleIds.TransactionTimeout, tooLong.RuleId);
+        Assert.Equal("transaction.timeout.ms=900001 is above Kafka's default transaction.max.timeout.ms (900000): the broker refuses InitTransactions with INVALID_TRANSACTION_TIMEOUT.", tooLong.Message);
+        Assert.Equal(RuleIds.TransactionTimeout, deliveryAbove.RuleId);
+        Assert.Equal("message.timeout.ms", deliveryAbove.Property);
+        Assert.Equal("message.timeout.ms=120000 is above transaction.timeout.ms=60000: a message could still be in flight when its transaction times out (librdkafka refuses this configuration).", deliveryAbove.Message);
+        Assert.Equal("Remove message.timeout.ms (librdkafka then uses transaction.timeout.ms) or set it to at most 60000.", deliveryAbove.Fix);
+        Assert.Equal(RuleIds.TransactionTimeout, socketAbove.RuleId);
+        Assert.Equal("socket.timeout.ms=60101 is above transaction.timeout.ms=60000 + 100: a request could outlive its transaction (librdkafka refuses this configuration).", socketAbove.Message);
+    }
+
+    [Fact]
+    public void Transaction_rules_apply_only_with_a_transactional_id_and_accept_their_limits()
+    {
+        var limits = Settings(("bootstrap.servers", "kafka:9092"), ("transactional.id", "t"), ("transaction.timeout.ms", "900000"), ("delivery.timeout.ms", "900000"), ("socket.timeout.ms", "900100"), ("acks", "all"), ("enable.idempotence", "true"));
+        var defaults = Settings(("bootstrap.servers", "kafka:9092"), ("transactional.id", "t"));
+        var notTransactional = Settings(("bootstrap.servers", "kafka:9092"), ("transaction.timeout.ms", "60000"), ("delivery.timeout.ms", "120000"), ("acks", "1"), ("enable.idempotence", "false"));
+
+        Assert.Empty(ProducerConfigValidator.Errors(limits, profile: null));
+        Assert.Empty(ProducerConfigValidator.Errors(defaults, profile: null));
+        Assert.DoesNotContain(ProducerConfigValidator.Validate(notTransactional, profile: null), static f => f.RuleId is RuleIds.TransactionalRequiresIdempotence or RuleIds.TransactionTimeout);
+    }
+
+    /// <summary>RK013 and RK014 say librdkafka refuses what they refuse: building a real client agrees, one configuration at a time.</summary>
+    [Theory]
+    [InlineData("enable.idempotence", "false", true)]
+    [InlineData("acks", "1", true)]
+    [InlineData("acks", "0", true)]
+    [InlineData("message.timeout.ms", "60001", true)]
+    [InlineData("socket.timeout.ms", "60101", true)]
+    [InlineData("message.timeout.ms", "60000", false)]
+    [InlineData("socket.timeout.ms", "60100", false)]
+    [InlineData("acks", "all", false)]
+    [InlineData("enable.idempotence", "true", false)]
+    public void The_transaction_rules_refuse_exactly_what_librdkafka_refuses(string property, string value, bool refused)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["bootstrap.servers"] = "127.0.0.1:9",
+            ["transactional.id"] = "t",
+            ["transaction.timeout.ms"] = "60000",
+            [property] = value,
+        };
+
+        var findings = ProducerConfigValidator.Errors(settings, profile: null);
+        var built = Record.Exception(() => new Confluent.Kafka.ProducerBuilder<string, string>(settings.Select(static p => new KeyValuePair<string, string>(p.Key, p.Value!))).Build().Dispose());
+
+        Assert.Equal(refused, findings.Count > 0);
+        Assert.Equal(refused, built is not null);
+        Assert.All(findings, static f => Assert.True(f.RuleId is RuleIds.TransactionalRequiresIdempotence or RuleIds.TransactionTimeout, f.ToString()));
+    }
+
+    /// <summary>RK014's 15-minute limit is the broker's: librdkafka builds the client, and the cluster refuses its InitTransactions.</summary>
+    [Theory]
+    [InlineData(900_001, true)]
+    [InlineData(900_000, false)]
+    public async Task A_transaction_timeout_RK014_refuses_is_refused_by_the_cluster(int timeoutMs, bool refused)
+    {
+        await using var cluster = SimulatedCluster.Start(new SimulatedClusterOptions { AutoCreateTopics = false });
+        var settings = new Dictionary<string, string?>
+        {
+            ["bootstrap.servers"] = cluster.BootstrapServers,
+            ["transactional.id"] = $"timeout-{timeoutMs}",
+            ["transaction.timeout.ms"] = timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        var findings = ProducerConfigValidator.Errors(settings, profile: null);
+        using var producer = new Confluent.Kafka.ProducerBuilder<string, string>(settings.Select(static p => new KeyValuePair<string, string>(p.Key, p.Value!))).Build();
+        var init = Record.Exception(() => producer.InitTransactions(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(refused ? [RuleIds.TransactionTimeout] : [], findings.Select(static f => f.RuleId));
+        Assert.Equal(refused ? Confluent.Kafka.ErrorCode.InvalidTransactionTimeout : null, (init as Confluent.Kafka.KafkaException)?.Error.Code);
+        Assert.Equal(refused, init is not null);
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using CsCheck;
 using ReliableKafka.Configuration;
 using ReliableKafka.Simulator.Cluster;
 using ReliableKafka.Simulator.Control;
+using ReliableKafka.Simulator.Protocol;
+using ReliableKafka.Testing;
 using Xunit.Abstractions;
 
 namespace ReliableKafka.Tests.Transactions;
@@ -87,6 +89,92 @@ public sealed class TransactionalPublisherTests(ITestOutputHelper output) : IAsy
     }
 
     [Fact]
+    public async Task A_second_instance_fences_a_transaction_left_open_in_its_commit_and_none_of_that_transaction_is_ever_visible()
+    {
+        const int Refusals = 1_000_000;
+        await using var zombie = Publisher("tasks-zombie");
+        await zombie.InitializeAsync();
+        var coordinator = _cluster.CoordinatorOf("tasks-zombie");
+
+        // The coordinator answers the commit with a retriable error and does nothing: the transaction stays open, written
+        // but undecided, while librdkafka retries EndTxn.
+        var refuse = _cluster.Apply(new InjectError(coordinator, KafkaErrorCode.ConcurrentTransactions, ApiKey.EndTxn, Refusals));
+        var pending = zombie.PublishAsync([Message("task-events", "z", "zombie"), Message("audit-log", "z", "zombie audit")]);
+        await Eventually.WaitUntilAsync(() => refuse.Remaining < Refusals, Patience, "the zombie's commit reaching its coordinator");
+        await using var successor = Publisher("tasks-zombie");
+        await successor.InitializeAsync();
+        refuse.Remove();
+
+        var fenced = await pending;
+        var after = await zombie.PublishAsync([Message("task-events", "z2", "zombie again")]);
+        var committed = await successor.PublishAsync([Message("task-events", "s", "successor"), Message("audit-log", "s", "successor audit")]);
+
+        Assert.True(fenced.Status == TransactionStatus.Fenced, $"{fenced.Status}: {fenced.Reason}");
+        Assert.Empty(fenced.Offsets);
+        Assert.Equal(TransactionStatus.Fenced, after.Status);
+        Assert.True(committed.IsCommitted, committed.Reason);
+        Assert.Equal(["successor", "successor audit"], ReadCommitted(["task-events", "audit-log"], 2).Select(static r => r.Message.Value).Order());
+        // The zombie's records are in the logs (read_uncommitted sees them): the abort, not a refusal, hides them.
+        Assert.Equal(["successor", "successor audit", "zombie", "zombie audit"], Read(["task-events", "audit-log"], 4, IsolationLevel.ReadUncommitted).Select(static r => r.Message.Value).Order());
+        Assert.Contains(_cluster.Truth.Events, static e => e.Kind == TruthEventKind.TransactionDecided && e.TransactionalId == "tasks-zombie"
+            && e.Outcome == TransactionResult.Abort && e.Cause == TransactionCause.Fenced);
+    }
+
+    [Fact]
+    public async Task A_commit_whose_result_stays_unknown_is_reported_unknown_and_the_next_call_commits_on_a_new_client()
+    {
+        // A short operation timeout, so that the commit's attempts give up soon; the first InitTransactions may need longer.
+        await using var publisher = Publisher("tasks-unknown", TimeSpan.FromSeconds(2));
+        await Eventually.WaitUntilAsync(() => Initialized(publisher), Patience, "the transactional.id initialised");
+        var coordinator = _cluster.CoordinatorOf("tasks-unknown");
+        var refuse = _cluster.Apply(new InjectError(coordinator, KafkaErrorCode.ConcurrentTransactions, ApiKey.EndTxn, 1_000_000));
+
+        var unknown = await publisher.PublishAsync([Message("task-events", "u", "undecided"), Message("audit-log", "u", "undecided audit")]);
+        refuse.Remove();
+        var next = await publisher.PublishAsync([Message("task-events", "n", "next"), Message("audit-log", "n", "next audit")]);
+
+        Assert.True(unknown.Status == TransactionStatus.Unknown, $"{unknown.Status}: {unknown.Reason}");
+        Assert.Contains("may have committed", unknown.Reason, StringComparison.Ordinal);
+        Assert.True(next.IsCommitted, $"{next.Status}: {next.Reason}");
+        // Every EndTxn of the undecided transaction was refused without effect, so the new client's InitTransactions
+        // aborted it: it is not visible, and what is visible is whole.
+        Assert.Equal(["next", "next audit"], ReadCommitted(["task-events", "audit-log"], 2).Select(static r => r.Message.Value).Order());
+        Assert.Contains(_cluster.Truth.Events, static e => e.Kind == TruthEventKind.TransactionDecided && e.TransactionalId == "tasks-unknown" && e.Outcome == TransactionResult.Abort);
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_take_turns_and_each_transaction_is_committed_whole()
+    {
+        await using var publisher = Publisher("tasks-concurrent");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => publisher.PublishAsync([Message("small", $"c{i}", $"c{i}-a"), Message("small", $"c{i}", $"c{i}-b")]))));
+
+        Assert.All(outcomes, static o => Assert.True(o.IsCommitted, o.Reason));
+        // One partition: a transaction's two records are next to each other, never interleaved with another call's.
+        Assert.All(outcomes, static o => Assert.Equal(o.Offsets[0].Offset.Value + 1, o.Offsets[1].Offset.Value));
+        Assert.Equal(16, ReadCommitted(["small"], 16).Select(static r => r.Message.Value).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_message_to_a_topic_that_does_not_exist_aborts_its_transaction_with_the_reason_and_the_next_one_commits()
+    {
+        // librdkafka holds a message for a topic the cluster does not know for topic.metadata.propagation.max.ms (30 s by
+        // default; past the delivery timeout it fails as Local_MsgTimedOut instead): shortened here.
+        await using var publisher = Publisher("tasks-missing", ("topic.metadata.propagation.max.ms", "500"));
+
+        var aborted = await publisher.PublishAsync([Message("task-events", "t1", "first"), Message("no-such-topic", "t1", "lost")]);
+        var committed = await publisher.PublishAsync([Message("task-events", "t2", "second"), Message("audit-log", "t2", "audited")]);
+
+        Assert.True(aborted.Status == TransactionStatus.Aborted, $"{aborted.Status}: {aborted.Reason}");
+        Assert.Equal(ErrorCode.UnknownTopicOrPart, aborted.Error?.Code);
+        Assert.Contains("UnknownTopicOrPart", aborted.Reason, StringComparison.Ordinal);
+        Assert.Contains("publishing it again is safe", aborted.Reason, StringComparison.Ordinal);
+        Assert.True(committed.IsCommitted, committed.Reason);
+        Assert.Equal(["audited", "second"], ReadCommitted(["task-events", "audit-log"], 2).Select(static r => r.Message.Value).Order());
+        Assert.DoesNotContain(_cluster.Describe().Topics, static t => t.Name == "no-such-topic");
+    }
+
+    [Fact]
     public async Task A_commit_decided_before_the_coordinator_crashes_is_committed_and_becomes_visible_when_the_next_coordinator_writes_its_markers()
     {
         await using var publisher = Publisher("tasks-crash");
@@ -149,26 +237,53 @@ public sealed class TransactionalPublisherTests(ITestOutputHelper output) : IAsy
         Assert.Empty(seen.Intersect(aborted));
     }
 
-    private TransactionalPublisher<string, string> Publisher(string transactionalId) => new(new TransactionalPublisherOptions
+    private TransactionalPublisher<string, string> Publisher(string transactionalId, params (string Key, string Value)[] settings) => Publisher(transactionalId, Patience, settings);
+
+    private TransactionalPublisher<string, string> Publisher(string transactionalId, TimeSpan operationTimeout, params (string Key, string Value)[] settings)
     {
-        BootstrapServers = _cluster.BootstrapServers,
-        TransactionalId = transactionalId,
-        TransactionTimeout = TimeSpan.FromSeconds(20),
-        OperationTimeout = Patience,
-        Settings = { ["linger.ms"] = "2" },
-    });
+        var options = new TransactionalPublisherOptions
+        {
+            BootstrapServers = _cluster.BootstrapServers,
+            TransactionalId = transactionalId,
+            TransactionTimeout = TimeSpan.FromSeconds(20),
+            OperationTimeout = operationTimeout,
+            Settings = { ["linger.ms"] = "2" },
+        };
+        foreach (var (key, value) in settings)
+        {
+            options.Settings[key] = value;
+        }
+
+        return new(options);
+    }
+
+    private static async Task<bool> Initialized(TransactionalPublisher<string, string> publisher)
+    {
+        try
+        {
+            await publisher.InitializeAsync();
+            return true;
+        }
+        catch (KafkaRetriableException)
+        {
+            return false;
+        }
+    }
 
     private static TransactionalMessage<string, string> Message(string topic, string key, string value) => new(topic, new Message<string, string> { Key = key, Value = value });
 
     /// <summary>Reads the topics read_committed from the beginning until <paramref name="count"/> records came.</summary>
-    private List<ConsumeResult<string, string>> ReadCommitted(IReadOnlyList<string> topics, int count)
+    private List<ConsumeResult<string, string>> ReadCommitted(IReadOnlyList<string> topics, int count) => Read(topics, count, IsolationLevel.ReadCommitted);
+
+    /// <summary>Reads the topics from the beginning until <paramref name="count"/> records came.</summary>
+    private List<ConsumeResult<string, string>> Read(IReadOnlyList<string> topics, int count, IsolationLevel isolation)
     {
         using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
         {
             BootstrapServers = _cluster.BootstrapServers,
             GroupId = $"reader-{Guid.NewGuid():N}",
             EnableAutoCommit = false,
-            IsolationLevel = IsolationLevel.ReadCommitted,
+            IsolationLevel = isolation,
         }).SetLogHandler(static (_, _) => { }).Build();
         consumer.Assign(topics.SelectMany(t => _cluster.Describe().Topics.Single(d => d.Name == t).Partitions.Select(p => new TopicPartitionOffset(t, p.Partition, Offset.Beginning))));
         var records = new List<ConsumeResult<string, string>>();
