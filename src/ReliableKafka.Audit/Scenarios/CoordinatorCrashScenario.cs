@@ -20,6 +20,12 @@ internal sealed class CoordinatorCrashScenario : AuditScenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var transactionalId = context.TransactionalId!;
+
+        // The producer's first transaction completes before the hold: it is initialised and known to its coordinator.
+        await context.WaitUntilAsync(
+            () => Task.FromResult(context.Faults.Truth is not { } truth || truth.Events.Any(e => e.Kind == TruthEventKind.TransactionCompleted && e.TransactionalId == transactionalId)),
+            context.RecoveryTimeout,
+            "the producer's first transaction").ConfigureAwait(false);
         var coordinator = await context.Faults.HoldTransactionMarkersAsync(transactionalId, context.CancellationToken).ConfigureAwait(false);
         context.Note($"holding the markers of broker {coordinator}, the coordinator of {transactionalId}");
 
